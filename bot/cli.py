@@ -1,0 +1,171 @@
+"""Command line: run the bot, check set-up, manage the data, measure answers and speed.
+
+python -m bot                      run (Telegram when TELEGRAM_BOT_TOKEN is set, else console)
+python -m bot check                validate configuration and data; exit 0, or 2 with reasons
+python -m bot validate [DATA_DIR]  validate the data; print each problem; exit 1 on problems
+python -m bot ingest SOURCE -o OUT convert a report's text to YAML to enrich by hand
+python -m bot eval [-v]            answer quality on data/eval/questions.yaml
+python -m bot bench [--quick]      search, index and whole-bot speed figures
+python -m bot ask QUESTION         print the answer as the bot would render it
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.commands import BUILTIN_NAMES
+from bot.config import DEFAULT_DATA_DIR, ConfigError, Settings
+from bot.ingest import IngestError, ingest
+from bot.report import KnowledgeBase, validate_data
+from bot.yamlsource import DataValidationError
+
+EXIT_CONFIG = 2
+
+
+def load_kb(data_dir: Path) -> KnowledgeBase:
+    kb, errors = validate_data(data_dir, BUILTIN_NAMES)
+    if kb is None:
+        raise DataValidationError(errors)
+    return kb
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot (the default)")
+    sub.add_parser("check", help="validate configuration and data")
+    validate = sub.add_parser("validate", help="validate the report data")
+    validate.add_argument("data_dir", nargs="?", type=Path, default=None)
+    ingest_cmd = sub.add_parser("ingest", help="convert a report's source text to YAML")
+    ingest_cmd.add_argument("source", type=Path)
+    ingest_cmd.add_argument("-o", "--output", type=Path, required=True)
+    ingest_cmd.add_argument("--id", default=None, help="report id (default: output file stem)")
+    evaluate = sub.add_parser("eval", help="answer quality on the evaluation set")
+    evaluate.add_argument("--questions", type=Path, default=None)
+    evaluate.add_argument("-v", "--verbose", action="store_true", help="list every miss")
+    bench = sub.add_parser("bench", help="speed figures")
+    bench.add_argument("--quick", action="store_true", help="fewer rounds (for smoke tests)")
+    bench.add_argument(
+        "--only", choices=["search", "bot", "broadcast"], default=None, help="one part only"
+    )
+    ask = sub.add_parser("ask", help="answer one question")
+    ask.add_argument("question")
+    ask.add_argument("--lang", choices=["zh-hans", "zh-hant", "en"], default=None)
+    ask.add_argument("--html", action="store_true", help="print Telegram HTML, not plain text")
+    return parser
+
+
+def _data_dir() -> Path:
+    import os
+
+    return Path(os.environ.get("DATA_DIR") or DEFAULT_DATA_DIR)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        if command == "validate":
+            return cmd_validate(args.data_dir or _data_dir())
+        if command == "ingest":
+            return cmd_ingest(args.source, args.output, args.id)
+        if command == "eval":
+            return cmd_eval(args.questions, args.verbose)
+        if command == "ask":
+            return cmd_ask(args.question, args.lang, args.html)
+        if command == "bench":
+            from bot.bench import run_benchmarks
+
+            return run_benchmarks(quick=args.quick, only=args.only)
+        if command == "check":
+            return cmd_check()
+        return cmd_run()
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"configuration error: {problem}", file=sys.stderr)
+        return EXIT_CONFIG
+    except DataValidationError as exc:
+        for error in exc.errors:
+            print(f"data error: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 130
+
+
+def cmd_validate(data_dir: Path) -> int:
+    kb, errors = validate_data(data_dir, BUILTIN_NAMES)
+    for error in errors:
+        print(error)
+    if kb is None:
+        print(f"{len(errors)} problem(s) in {data_dir}", file=sys.stderr)
+        return 1
+    items = sum(1 for r in kb.reports for _ in r.items())
+    print(f"ok: {len(kb.reports)} report(s), {len(kb.sections)} sections, {items} items")
+    return 0
+
+
+def cmd_ingest(source: Path, output: Path, report_id: str | None) -> int:
+    try:
+        parsed = ingest(source, output, report_id or output.stem)
+    except IngestError as exc:
+        print(f"ingest error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"ingest error: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {output}: {len(parsed.topics)} topics, {len(parsed.item_texts())} items")
+    print("next: enrich it by hand (titles, dates, people, aliases), then python -m bot validate")
+    return 0
+
+
+def cmd_eval(questions_path: Path | None, verbose: bool) -> int:
+    from bot.evaluation import describe_failure, evaluate, load_questions
+    from bot.search import ReportIndex
+
+    data_dir = _data_dir()
+    kb = load_kb(data_dir)
+    questions = load_questions(
+        questions_path or data_dir / "eval" / "questions.yaml", set(kb.items)
+    )
+    report = evaluate(ReportIndex(kb), questions)
+    print(report.table())
+    misses = report.failures()
+    if misses:
+        print(f"\n{len(misses)} miss(es)" + ("" if verbose else " (-v lists them)"))
+        if verbose:
+            for outcome in misses:
+                print("  " + describe_failure(outcome))
+    return 0
+
+
+def cmd_ask(question: str, language: str | None, as_html: bool) -> int:
+    from bot.normalize import detect_script
+    from bot.render import render_answer, to_plain
+    from bot.search import ReportIndex
+    from bot.texts import choose_language, texts_for
+
+    kb = load_kb(_data_dir())
+    index = ReportIndex(kb)
+    result = index.search(question)
+    lang = language or choose_language(None, detect_script(question))
+    answer = render_answer(kb, result, texts_for(lang))  # type: ignore[arg-type]
+    print(answer if as_html else to_plain(answer))
+    if result.kind == "none" and result.suggestions:
+        print("→ " + " · ".join(f"/{s.command} {s.title}" for s in result.suggestions))
+    return 0
+
+
+def cmd_check() -> int:
+    settings = Settings.from_env()
+    kb = load_kb(settings.data_dir)
+    items = sum(1 for r in kb.reports for _ in r.items())
+    print(f"configuration ok: mode {settings.mode}, data {settings.data_dir} ({items} items)")
+    return 0
+
+
+def cmd_run() -> int:
+    from bot.main import run
+
+    return run()

@@ -1,0 +1,88 @@
+"""Text normalisation shared by the index, the queries and the renderer.
+
+Queries and item texts go through the same steps so they meet in one form: control and
+zero-width characters out, full-width to half-width (NFKC), Traditional/Taiwan phrasing to
+Simplified (OpenCC ``tw2sp``), lower case, punctuation and spaces out.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Literal
+
+import opencc
+from pypinyin.pinyin_dict import pinyin_dict
+
+Script = Literal["hans", "hant", "latin", "none"]
+
+MAX_QUERY_CHARS = 200
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_CHAR = re.compile(f"[{CJK}]")
+_KEEP = re.compile(f"[^{CJK}a-z0-9%]+")
+_WORDS = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+_TONE_MARKS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ", "aaaaeeeeiiiioooouuuuvvvvvnnnm")
+
+
+@lru_cache(maxsize=4)
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    return str(_converter("tw2sp").convert(text))
+
+
+def to_traditional(text: str) -> str:
+    """Simplified to Traditional with Taiwan phrasing (信息→資訊, 网络→網路)."""
+    return str(_converter("s2twp").convert(text))
+
+
+def strip_invisible(text: str) -> str:
+    """Drop control, format (zero-width, bidi) and unassigned characters; keep line breaks."""
+    return "".join(
+        ch
+        for ch in text
+        if ch in "\n\t" or unicodedata.category(ch) not in {"Cc", "Cf", "Cn", "Co", "Cs"}
+    )
+
+
+def clean_text(text: str, limit: int | None = MAX_QUERY_CHARS) -> str:
+    """A user's text made safe to process: invisible characters out, NFKC, cut to `limit`."""
+    text = unicodedata.normalize("NFKC", strip_invisible(text))
+    text = " ".join(text.split())
+    return text[:limit] if limit else text
+
+
+def detect_script(text: str) -> Script:
+    """Which script a person writes in, to answer in the same one."""
+    if _CJK_CHAR.search(text):
+        return "hant" if to_simplified(text) != text else "hans"
+    if re.search(r"[A-Za-z]", text):
+        return "latin"
+    return "none"
+
+
+def normalize(text: str) -> str:
+    """The compact matching form: Simplified, lower case, only CJK, a-z, 0-9 and %."""
+    simplified = to_simplified(unicodedata.normalize("NFKC", strip_invisible(text)))
+    return _KEEP.sub("", simplified.lower())
+
+
+def english_words(text: str) -> list[str]:
+    return _WORDS.findall(unicodedata.normalize("NFKC", text).lower())
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK_CHAR.search(text))
+
+
+def pinyin_of(char: str) -> str:
+    """The first reading of a CJK character without tones (宋→song); other chars as they are."""
+    if len(char) != 1:
+        return char
+    readings = pinyin_dict.get(ord(char))
+    if not readings:
+        return char
+    return str(readings.split(",")[0]).translate(_TONE_MARKS)

@@ -1,0 +1,232 @@
+"""Rendering report items and answers as Telegram HTML (and as plain text for the console).
+
+Everything that comes from the data or from a user is escaped here; the only markup in the
+output is our own. Messages longer than Telegram's limit are split at line breaks, closing and
+reopening any tag that spans the cut.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+
+from bot.report import Item, ItemDate, KnowledgeBase, Section
+from bot.search import SearchResult
+from bot.texts import Html, Texts, escape
+
+MESSAGE_LIMIT = 4096
+SNIPPET_CHARS = 60
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_TAG = re.compile(r"<(/?)([a-z-]+)([^>]*)>")
+
+
+def render_date(date: ItemDate | None, texts: Texts) -> str:
+    if date is None:
+        return ""
+    label = texts.convert(date.label)
+    if date.year and date.month and date.day:
+        return texts.plain(
+            "date_full",
+            year=date.year,
+            month=date.month,
+            day=date.day,
+            month_name=MONTH_NAMES[date.month - 1],
+        )
+    if date.year and date.month:
+        return texts.plain(
+            "date_month", year=date.year, month=date.month, month_name=MONTH_NAMES[date.month - 1]
+        )
+    if label and date.year:
+        return texts.plain("date_label_year", label=label, year=date.year)
+    if date.year:
+        return texts.plain("date_year", year=date.year)
+    return label
+
+
+def section_title(section: Section, texts: Texts) -> str:
+    if texts.language == "en":
+        return section.description_en
+    return texts.convert(section.title)
+
+
+def item_title(item: Item, texts: Texts) -> str:
+    if texts.language == "en" and item.title_en:
+        return item.title_en
+    return texts.convert(item.title)
+
+
+def breadcrumb(kb: KnowledgeBase, item: Item, texts: Texts) -> str:
+    return " › ".join(section_title(s, texts) for s in kb.breadcrumb(item))
+
+
+def render_item(kb: KnowledgeBase, item: Item, texts: Texts) -> Html:
+    """One item in full: title, where it sits in the report, its date, the quoted text."""
+    meta = [breadcrumb(kb, item, texts)]
+    if date := render_date(item.date, texts):
+        meta.append(date)
+    lines = [
+        f"<b>{escape(item_title(item, texts))}</b>",
+        f"<i>{escape(' · '.join(meta))}</i>",
+        f"<blockquote>{escape(texts.convert(item.text))}</blockquote>",
+    ]
+    return Html("\n".join(lines))
+
+
+def render_item_line(kb: KnowledgeBase, item: Item, texts: Texts, index: int | None = None) -> Html:
+    """One item as a compact entry of a list: number, date, title, then the quoted text."""
+    date = render_date(item.date, texts)
+    head = f"{index}. " if index is not None else "• "
+    title = escape(item_title(item, texts))
+    suffix = f" <i>({escape(date)})</i>" if date else ""
+    return Html(f"{head}<b>{title}</b>{suffix}\n{escape(texts.convert(item.text))}")
+
+
+def render_list(kb: KnowledgeBase, items: Sequence[Item], texts: Texts, header: str) -> Html:
+    entries = [render_item_line(kb, item, texts, n) for n, item in enumerate(items, start=1)]
+    return Html("\n\n".join([header, *entries]))
+
+
+def render_answer(kb: KnowledgeBase, result: SearchResult, texts: Texts) -> Html:
+    if result.kind == "none":
+        return render_not_found(kb, result, texts)
+    if result.kind == "list":
+        header = texts.get("answer_list_header", count=len(result.hits))
+        return render_list(kb, [h.item for h in result.hits], texts, header)
+    best = result.hits[0].item
+    parts: list[str] = [render_item(kb, best, texts)]
+    if result.related:
+        related = "\n".join(
+            f"• {escape(item_title(h.item, texts))}" for h in result.related if h.item != best
+        )
+        if related:
+            parts.append(f"{texts.get('answer_related')}\n{related}")
+    return Html("\n\n".join(parts))
+
+
+def report_title(kb: KnowledgeBase, texts: Texts) -> str:
+    report = kb.reports[0]
+    return report.title_en if texts.language == "en" else texts.convert(report.title)
+
+
+def render_not_found(kb: KnowledgeBase, result: SearchResult, texts: Texts) -> Html:
+    question = result.query.cleaned
+    question = question if len(question) <= 40 else question[:40] + "…"
+    message = texts.get(
+        "not_found",
+        report=texts.convert(kb.reports[0].title),
+        report_en=kb.reports[0].title_en,
+        question=question,
+    )
+    reason = result.reason
+    if reason.startswith("other place: "):
+        place = texts.convert(reason.removeprefix("other place: "))
+        message = Html(f"{message}\n{texts.get('not_found_reason_place', place=place)}")
+    elif reason.startswith("other year: "):
+        years = "、".join(str(r.year) for r in kb.reports)
+        message = Html(f"{message}\n{texts.get('not_found_reason_year', year=years)}")
+    return message
+
+
+def render_section(
+    kb: KnowledgeBase, section: Section, texts: Texts, page: int, per_page: int
+) -> tuple[Html, int]:
+    """One page of a topic or highlight; returns the page's HTML and the page count."""
+    items = section.all_items()
+    pages = max(1, -(-len(items) // per_page))
+    page = min(max(page, 1), pages)
+    chunk = items[(page - 1) * per_page : page * per_page]
+    header = texts.get("section_header", title=section_title(section, texts), count=len(items))
+    if section.kind == "topic" and texts.language != "en":
+        header = Html(f"{header}\n<i>{escape(section.description_zh)}</i>")
+    entries = [
+        render_item_line(kb, item, texts, (page - 1) * per_page + n)
+        for n, item in enumerate(chunk, start=1)
+    ]
+    footer = [texts.get("section_page", page=page, pages=pages)] if pages > 1 else []
+    return Html("\n\n".join([header, *entries, *footer])), pages
+
+
+def render_section_pages(
+    kb: KnowledgeBase, section: Section, texts: Texts, per_page: int
+) -> list[Html]:
+    first, pages = render_section(kb, section, texts, 1, per_page)
+    return [first] + [
+        render_section(kb, section, texts, p, per_page)[0] for p in range(2, pages + 1)
+    ]
+
+
+# --------------------------------------------------------------------------- splitting
+
+
+def _tokens(text: str) -> Iterable[str]:
+    """Tags, entities and single characters, so a cut never falls inside one of them."""
+    position = 0
+    for match in re.finditer(r"<[^>]*>|&[#a-zA-Z0-9]+;", text):
+        yield from text[position : match.start()]
+        yield match.group(0)
+        position = match.end()
+    yield from text[position:]
+
+
+def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Split HTML into messages of at most `limit` characters, preferring line breaks.
+
+    Open tags are closed at the end of a part and reopened at the start of the next, so every
+    part is valid HTML on its own.
+    """
+    if len(text) <= limit:
+        return [text]
+    parts: list[str] = []
+    current: list[str] = []
+    length = 0
+    open_tags: list[tuple[str, str]] = []  # (name, opening tag)
+    last_break: int | None = None  # index in `current` just after the last newline
+    break_tags: list[tuple[str, str]] = []
+
+    def closing(tags: list[tuple[str, str]]) -> str:
+        return "".join(f"</{name}>" for name, _ in reversed(tags))
+
+    def opening(tags: list[tuple[str, str]]) -> str:
+        return "".join(tag for _, tag in tags)
+
+    for token in _tokens(text):
+        reserve = len(closing(open_tags)) + len(token)
+        if length + reserve > limit and current:
+            if last_break is not None and last_break > 0:
+                head, tail = current[:last_break], current[last_break:]
+                tags_at_cut = break_tags
+            else:
+                head, tail, tags_at_cut = current, [], list(open_tags)
+            parts.append("".join(head).rstrip("\n") + closing(tags_at_cut))
+            current = [opening(tags_at_cut), *tail]
+            length = sum(len(t) for t in current)
+            last_break, break_tags = None, []
+        current.append(token)
+        length += len(token)
+        if match := _TAG.fullmatch(token):
+            name = match.group(2)
+            if match.group(1):
+                for index in range(len(open_tags) - 1, -1, -1):
+                    if open_tags[index][0] == name:
+                        del open_tags[index]
+                        break
+            else:
+                open_tags.append((name, token))
+        elif token == "\n":
+            last_break, break_tags = len(current), list(open_tags)
+    if current and "".join(current).strip():
+        parts.append("".join(current))
+    return [p for p in parts if _visible(p).strip()]
+
+
+def _visible(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]*>", "", fragment))
+
+
+def to_plain(fragment: str) -> str:
+    """HTML as the console shows it."""
+    return _visible(fragment)

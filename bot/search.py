@@ -1,0 +1,627 @@
+"""Question matching: from a person's words to items of the report, or an honest "no".
+
+The score of an item is a *weighted coverage*: the share of the question's informative
+characters that the item covers with a matching character pair, each pair weighted by how rare it
+is (idf) and by where in the item it was found (title and keywords count more than body text).
+Coverage, unlike plain similarity, drops when the question has words no item contains ("深圳",
+"社保"), which is what lets a cut-off tell "not in the report" from a weak match. Pinyin pairs
+catch IME homophone typos (宋滔 → 宋涛); English questions go through the items' English aliases.
+Dates, names and "how many / which" are understood separately and steer the ranking.
+
+`ReportIndex` is built once (at start and on reload) and is read-only afterwards.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from bot.ingest import chinese_number
+from bot.normalize import (
+    MAX_QUERY_CHARS,
+    Script,
+    clean_text,
+    detect_script,
+    english_words,
+    has_cjk,
+    normalize,
+    pinyin_of,
+)
+from bot.report import Item, KnowledgeBase, Section
+
+ResultKind = Literal["single", "list", "none"]
+
+# Tuned on data/eval/questions.yaml with `python -m bot eval`; see the closing notes.
+ANSWER_CUTOFF = 0.5
+LIST_RELATIVE = 0.8
+SET_CONTENT_FLOOR = 0.35
+NAME_TIE = 0.85
+NAME_MAX_UNITS = 9
+PINYIN_FACTOR = 0.9
+OOV_IDF_BONUS = 1.0
+
+FIELD_WEIGHTS = {
+    "title": 1.0,
+    "keywords": 1.0,
+    "aliases": 1.0,
+    "people": 1.0,
+    "organizations": 0.85,
+    "places": 0.85,
+    "figures": 0.85,
+    "text": 0.75,
+    "roles": 0.6,
+    "section": 0.5,
+}
+
+_CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+             "十": 10, "十一": 11, "十二": 12}  # fmt: skip
+_EN_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+         ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+         ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+         ("december", "dec")],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_MONTH_PATTERN = re.compile(
+    r"(?<![0-9])(1[0-2]|0?[1-9])月份?|(十[一二]?|[一二三四五六七八九])月份?"
+)
+_DAY_PATTERN = re.compile(r"(?<![0-9])([12][0-9]|3[01]|0?[1-9])[日号]")
+_YEAR_PATTERN = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年?(?![0-9])")
+_UNIT_PATTERN = re.compile(r"[a-z0-9%]+|.")
+_PERIOD_WORDS = {
+    "年底": (12,),
+    "年末": (12,),
+    "岁末": (12,),
+    "年初": (1, 2),
+    "上半年": (1, 2, 3, 4, 5, 6),
+    "下半年": (7, 8, 9, 10, 11, 12),
+}
+# Festival words a question may use for an item dated by a label such as 春节前夕.
+_LABEL_WORDS = {"春节": "春节", "过年": "春节", "新春": "春节", "新年": "春节"}
+_ORDINAL = re.compile(r"第([0-9]{1,3}|[一二三四五六七八九十]{1,3})届|(首)届")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    item: Item
+    score: float
+    why: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """What the question asks, as understood before ranking."""
+
+    original: str
+    cleaned: str
+    script: Script
+    content: str
+    months: frozenset[int] = frozenset()
+    day: int | None = None
+    years: frozenset[int] = frozenset()
+    labels: tuple[str, ...] = ()
+    wants_set: bool = False
+    wants_number: bool = False
+    wants_date: bool = False
+    smalltalk: bool = False
+    ordinals: frozenset[int] = frozenset()
+    english: tuple[str, ...] = ()
+    other_place: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    query: Query
+    kind: ResultKind
+    hits: tuple[Hit, ...] = ()
+    related: tuple[Hit, ...] = ()
+    suggestions: tuple[Section, ...] = ()
+    reason: str = ""
+
+    @property
+    def best(self) -> Hit | None:
+        return self.hits[0] if self.hits else None
+
+    @property
+    def confidence(self) -> float:
+        return self.hits[0].score if self.hits else 0.0
+
+
+# --------------------------------------------------------------------------- coverage index
+
+
+def units_of(text: str) -> list[str]:
+    """Split normalised text into matching units: one CJK character, or one a-z/0-9 run."""
+    return _UNIT_PATTERN.findall(text)
+
+
+def _ordinals(text: str) -> set[int]:
+    """Edition numbers such as 第十届 / 第9届 / 首届 in normalised text."""
+    found = set()
+    for number, first in _ORDINAL.findall(text):
+        if first:
+            found.add(1)
+        elif number.isdigit():
+            found.add(int(number))
+        else:
+            found.add(chinese_number(number))
+    return found
+
+
+def _pair(a: str, b: str) -> str:
+    return f"{a}\t{b}"
+
+
+class CoverageIndex:
+    """Inverted index of unit pairs (and whole ASCII tokens) with per-item field weights."""
+
+    def __init__(self, size: int, pairs: bool = True) -> None:
+        self.size = size
+        self.pairs = pairs
+        self._weights: dict[str, dict[int, float]] = defaultdict(dict)
+        self._unit_df: dict[str, set[int]] = defaultdict(set)
+        self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.idf: dict[str, float] = {}
+        self.unit_idf: dict[str, float] = {}
+        self.oov_idf = 0.0
+
+    def grams(self, units: Sequence[str]) -> Iterable[str]:
+        if not self.pairs:
+            yield from units
+            return
+        for left, right in itertools.pairwise(units):
+            yield _pair(left, right)
+        for unit in units:
+            if len(unit) > 1:
+                yield unit
+
+    def add(self, item_index: int, units: Sequence[str], weight: float) -> None:
+        for gram in self.grams(units):
+            known = self._weights[gram].get(item_index, 0.0)
+            if weight > known:
+                self._weights[gram][item_index] = weight
+        for unit in units:
+            self._unit_df[unit].add(item_index)
+
+    def finalize(self) -> None:
+        n = max(self.size, 1)
+        for gram, by_item in self._weights.items():
+            indexes = np.fromiter(by_item.keys(), dtype=np.int32, count=len(by_item))
+            weights = np.fromiter(by_item.values(), dtype=np.float32, count=len(by_item))
+            self.postings[gram] = (indexes, weights)
+            self.idf[gram] = math.log(1 + n / len(by_item))
+        self.unit_idf = {u: math.log(1 + n / len(items)) for u, items in self._unit_df.items()}
+        self.oov_idf = math.log(1 + n / 0.5) + OOV_IDF_BONUS
+        self._weights.clear()
+        self._unit_df.clear()
+
+    def score(self, units: Sequence[str]) -> np.ndarray:
+        """Weighted coverage of `units` by every item, in [0, 1]."""
+        scores = np.zeros(self.size, dtype=np.float32)
+        if not units:
+            return scores
+        total = 0.0
+        count = len(units)
+        for position, unit in enumerate(units):
+            grams = []
+            if self.pairs:
+                if position > 0:
+                    grams.append(_pair(units[position - 1], unit))
+                if position < count - 1:
+                    grams.append(_pair(unit, units[position + 1]))
+            if len(unit) > 1 or not self.pairs:
+                grams.append(unit)
+            known = [gram for gram in grams if gram in self.postings]
+            if known:
+                importance = max(self.idf[gram] for gram in known)
+            else:
+                importance = self.unit_idf.get(unit, self.oov_idf)
+            total += importance
+            if not known:
+                continue
+            if len(known) == 1:
+                indexes, weights = self.postings[known[0]]
+                scores[indexes] += importance * weights
+                continue
+            matched = np.zeros(self.size, dtype=np.float32)
+            for gram in known:
+                indexes, weights = self.postings[gram]
+                matched[indexes] = np.maximum(matched[indexes], weights)
+            scores += importance * matched
+        if total > 0:
+            scores /= total
+        return scores
+
+
+# --------------------------------------------------------------------------- the index
+
+
+def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+@dataclass
+class _Fields:
+    """The searchable text of one item, field by field."""
+
+    chinese: list[tuple[str, float, bool]] = field(default_factory=list)  # text, weight, by sound
+    english: list[tuple[str, float]] = field(default_factory=list)
+
+
+class ReportIndex:
+    """Everything needed to answer a question, built once from the knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.items: list[Item] = sorted(kb.all_items(), key=lambda i: (i.report_id, i.id))
+        self.positions = {item.id: index for index, item in enumerate(self.items)}
+        lexicon = kb.lexicon
+        self._alias_pattern, self._alias_map = self._compile_aliases(lexicon.aliases)
+        self._stopwords = self._compile_words(lexicon.stopwords)
+        self._set_words = self._compile_words(lexicon.set_words)
+        self._number_words = self._compile_words(lexicon.number_words)
+        self._other_places = tuple(sorted({normalize(p) for p in lexicon.other_places}, key=len))
+        self._date_words = self._compile_words(lexicon.date_words)
+        self._generic_words = self._compile_words(lexicon.generic_words)
+        self._smalltalk = {normalize(w) for w in lexicon.smalltalk} - {""}
+        self._english_date = {w for w in lexicon.date_words if w.isascii()}
+        self._english_stop = {w for w in lexicon.stopwords if w.isascii()}
+        self._english_set = {w for w in lexicon.set_words if w.isascii()}
+        self._english_number = {w for w in lexicon.number_words if w.isascii()}
+
+        size = len(self.items)
+        self.chars = CoverageIndex(size)
+        self.pinyin = CoverageIndex(size)
+        self.words = CoverageIndex(size, pairs=False)
+        self.months: dict[int, list[int]] = defaultdict(list)
+        self.labels: dict[str, list[int]] = defaultdict(list)
+        self.people: dict[str, list[int]] = defaultdict(list)
+        self.item_text = [normalize(item.text) for item in self.items]
+        self.ordinals = [_ordinals(text) for text in self.item_text]
+        self.report_years = {r.year for r in kb.reports}
+        self.has_figures = np.array([bool(i.figures) for i in self.items], dtype=bool)
+        self.has_date = np.array([bool(i.date and i.date.month) for i in self.items], dtype=bool)
+        for index, item in enumerate(self.items):
+            self._index_item(index, item)
+        self.chars.finalize()
+        self.pinyin.finalize()
+        self.words.finalize()
+        self._english_vocab = list(self.words.postings)
+        self._person_names = sorted(self.people, key=len, reverse=True)
+
+    # -- building
+
+    @staticmethod
+    def _compile_aliases(
+        aliases: dict[str, tuple[str, ...]],
+    ) -> tuple[re.Pattern[str], dict[str, str]]:
+        mapping: dict[str, str] = {}
+        for canonical, variants in aliases.items():
+            target = normalize(canonical)
+            for variant in variants:
+                key = normalize(variant)
+                if key and key != target and has_cjk(key):
+                    mapping[key] = target
+        if not mapping:
+            return re.compile(r"(?!x)x"), mapping
+        alternatives = sorted(mapping, key=len, reverse=True)
+        return re.compile("|".join(re.escape(a) for a in alternatives)), mapping
+
+    @staticmethod
+    def _compile_words(words: Iterable[str]) -> re.Pattern[str]:
+        keys = sorted({normalize(w) for w in words if has_cjk(w)} - {""}, key=len, reverse=True)
+        return re.compile("|".join(re.escape(k) for k in keys)) if keys else re.compile(r"(?!x)x")
+
+    def canonical(self, normalized: str) -> str:
+        return self._alias_pattern.sub(lambda m: self._alias_map[m.group(0)], normalized)
+
+    def _item_fields(self, item: Item) -> _Fields:
+        fields = _Fields()
+        weights = FIELD_WEIGHTS
+
+        def zh(texts: Iterable[str], weight: float) -> None:
+            # Matching by sound only on names and short labels: on whole sentences it would
+            # let unrelated words with the same syllables match.
+            by_sound = weight >= weights["organizations"]
+            fields.chinese.extend((t, weight, by_sound) for t in texts if t)
+
+        def en(texts: Iterable[str], weight: float) -> None:
+            fields.english.extend((t, weight) for t in texts if t)
+
+        zh([item.title], weights["title"])
+        zh(item.keywords, weights["keywords"])
+        zh(item.aliases_zh, weights["aliases"])
+        zh((p.name for p in item.people), weights["people"])
+        zh((p.role for p in item.people), weights["roles"])
+        zh(item.organizations, weights["organizations"])
+        zh(item.places, weights["places"])
+        zh((f.counts for f in item.figures), weights["figures"])
+        zh([item.text], weights["text"])
+        en([item.title_en], weights["title"])
+        en(item.aliases_en, weights["aliases"])
+        en((p.name_en for p in item.people), weights["people"])
+        for section in self.kb.breadcrumb(item):
+            zh([section.title, *section.aliases_zh], weights["section"])
+            en([section.description_en, *section.aliases_en], weights["section"])
+        return fields
+
+    def _index_item(self, index: int, item: Item) -> None:
+        fields = self._item_fields(item)
+        for text, weight, by_sound in fields.chinese:
+            units = units_of(self.canonical(normalize(text)))
+            self.chars.add(index, units, weight)
+            if by_sound:
+                self.pinyin.add(index, [pinyin_of(u) for u in units], weight)
+            # English words inside Chinese fields (TVBS, ChinaDaily) also serve English questions.
+            if words := [_stem(w) for w in english_words(text) if w not in self._english_stop]:
+                self.words.add(index, words, weight)
+        for text, weight in fields.english:
+            words = [_stem(w) for w in english_words(text) if w not in self._english_stop]
+            self.words.add(index, words, weight)
+        if item.date and item.date.month:
+            self.months[item.date.month].append(index)
+        if item.date and item.date.label:
+            self.labels[normalize(item.date.label)].append(index)
+        for person in item.people:
+            self.people[normalize(person.name)].append(index)
+            if person.name_en:
+                self.people[" ".join(english_words(person.name_en))].append(index)
+
+    # -- understanding the question
+
+    def parse(self, question: str) -> Query:
+        cleaned = clean_text(question, MAX_QUERY_CHARS)
+        script = detect_script(cleaned)
+        text = normalize(cleaned)
+        months: set[int] = set()
+        labels: list[str] = []
+        years = {int(y) for y in _YEAR_PATTERN.findall(text)}
+        text = _YEAR_PATTERN.sub("", text)
+        day_match = _DAY_PATTERN.search(text)
+        for match in _MONTH_PATTERN.finditer(text):
+            months.add(int(match.group(1)) if match.group(1) else _CN_MONTH[match.group(2)])
+        text = _MONTH_PATTERN.sub("", text)
+        day = int(day_match.group(1)) if day_match and months else None
+        if day is not None:
+            text = _DAY_PATTERN.sub("", text)
+        for word, period in _PERIOD_WORDS.items():
+            if word in text:
+                months.update(period)
+                text = text.replace(word, "")
+        for word, label in _LABEL_WORDS.items():
+            if word in text:
+                labels.append(label)
+                text = text.replace(word, "")
+        ordinals = _ordinals(text)
+        text = self.canonical(text)
+        wants_set = bool(self._set_words.search(text))
+        wants_number = bool(self._number_words.search(text))
+        wants_date = bool(self._date_words.search(text))
+        for pattern in (self._set_words, self._number_words, self._date_words):
+            text = pattern.sub("", text)
+        text = self._generic_words.sub("", text)
+        text = self._stopwords.sub("", text)
+        smalltalk = normalize(cleaned) in self._smalltalk
+        other_place = next((p for p in self._other_places if p and p in text), None)
+
+        english: list[str] = []
+        if not has_cjk(cleaned):
+            words = english_words(cleaned)
+            lowered = " ".join(words)
+            wants_set |= any(w in self._english_set for w in words) or any(
+                phrase in lowered for phrase in self._english_set if " " in phrase
+            )
+            wants_date |= any(w in self._english_date for w in words)
+            wants_number |= any(
+                phrase in lowered for phrase in self._english_number if " " in phrase
+            ) or any(w in self._english_number for w in words)
+            for word in words:
+                if (word in _EN_MONTHS and word != "may") or (word == "may" and len(words) <= 3):
+                    months.add(_EN_MONTHS[word])
+                elif word.isdigit() and len(word) == 4:
+                    years.add(int(word))
+                elif word not in self._english_stop:
+                    english.append(_stem(word))
+            text = ""
+        return Query(
+            original=question,
+            cleaned=cleaned,
+            script=script,
+            content=text,
+            months=frozenset(months),
+            day=day,
+            years=frozenset(years),
+            labels=tuple(labels),
+            wants_set=wants_set,
+            wants_number=wants_number,
+            wants_date=wants_date,
+            smalltalk=smalltalk,
+            ordinals=frozenset(ordinals),
+            english=tuple(english),
+            other_place=other_place,
+        )
+
+    # -- ranking
+
+    def _english_units(self, words: Sequence[str]) -> list[str]:
+        units = []
+        for word in words:
+            if word in self.words.postings or not self._english_vocab:
+                units.append(word)
+                continue
+            match = process.extractOne(
+                word, self._english_vocab, scorer=fuzz.ratio, score_cutoff=80
+            )
+            units.append(match[0] if match else word)
+        return units
+
+    def content_scores(self, query: Query) -> np.ndarray:
+        if query.english:
+            return self.words.score(self._english_units(query.english))
+        units = units_of(query.content)
+        if len(units) < 2 and not (units and len(units[0]) > 1):
+            return np.zeros(len(self.items), dtype=np.float32)
+        by_chars = self.chars.score(units)
+        by_sound = self.pinyin.score([pinyin_of(u) for u in units]) * PINYIN_FACTOR
+        return np.maximum(by_chars, by_sound)
+
+    def _people_in(self, query: Query) -> list[str]:
+        if query.english:
+            phrase = " ".join(query.english)
+            return [name for name in self._person_names if name.isascii() and name in phrase]
+        return [name for name in self._person_names if name in query.content]
+
+    def _date_set(self, query: Query) -> set[int]:
+        indexes: set[int] = set()
+        for month in query.months:
+            indexes.update(
+                i
+                for i in self.months.get(month, ())
+                if query.day is None
+                or self.items[i].date is None
+                or self.items[i].date.day == query.day  # type: ignore[union-attr]
+            )
+        for label in query.labels:
+            for key, items in self.labels.items():
+                if label in key:
+                    indexes.update(items)
+        return indexes
+
+    def _refusal(self, query: Query) -> str:
+        if query.smalltalk:
+            return "smalltalk"
+        if query.other_place:
+            return f"other place: {query.other_place}"
+        foreign_years = {
+            y
+            for y in query.years
+            if y not in self.report_years and not any(str(y) in t for t in self.item_text)
+        }
+        if foreign_years:
+            return f"other year: {min(foreign_years)}"
+        return ""
+
+    def search(self, question: str, limit: int = 10) -> SearchResult:
+        query = self.parse(question)
+        if reason := self._refusal(query):
+            return SearchResult(query, "none", suggestions=self.suggest(query), reason=reason)
+        scores = self._adjusted(query, self.content_scores(query))
+        has_content = bool(query.english) or len(units_of(query.content)) >= 2
+        dated = self._date_set(query)
+        people = self._people_in(query)
+
+        if dated or ((query.months or query.labels) and not has_content):
+            return self._dated_result(query, scores, dated, has_content, limit)
+        if people:
+            indexes = sorted({i for name in people for i in self.people[name]})
+            hits = self._hits(indexes, scores, why=f"person: {', '.join(people)}", floor=0.9)
+            if len(hits) > 1 and not self._narrowed(scores, indexes):
+                return SearchResult(query, "list", tuple(self._by_date(hits)))
+            ranked = sorted(hits, key=lambda h: -h.score)
+            return SearchResult(query, "single", (ranked[0],), tuple(ranked[1:limit]))
+        return self._ranked_result(query, scores, limit)
+
+    def _adjusted(self, query: Query, scores: np.ndarray) -> np.ndarray:
+        """Steer content scores by what the question asks besides its words."""
+        if query.ordinals:
+            # "第十一届…" must not be answered with the 第九届 item.
+            factors = [
+                1.0 if query.ordinals & found else (0.6 if found else 0.85)
+                for found in self.ordinals
+            ]
+            scores = scores * np.array(factors, dtype=np.float32)
+        if query.wants_date:
+            scores = np.where(self.has_date, scores, scores * 0.92)
+        if query.wants_number:
+            scores = np.where(self.has_figures, scores, scores * 0.9)
+        return scores
+
+    def _is_name(self, query: Query) -> bool:
+        return len(units_of(query.content)) <= NAME_MAX_UNITS and not query.english
+
+    def _narrowed(self, scores: np.ndarray, indexes: list[int]) -> bool:
+        """True when the rest of the question clearly picks one of several candidates."""
+        ranked = sorted((float(scores[i]) for i in indexes), reverse=True)
+        return len(ranked) > 1 and ranked[0] >= ANSWER_CUTOFF and ranked[0] - ranked[1] > 0.15
+
+    def _dated_result(
+        self, query: Query, scores: np.ndarray, dated: set[int], has_content: bool, limit: int
+    ) -> SearchResult:
+        if not dated:
+            return SearchResult(query, "none", suggestions=self.suggest(query), reason="no date")
+        candidates = sorted(dated)
+        if has_content and not query.wants_set:
+            top = max(candidates, key=lambda i: float(scores[i]))
+            if float(scores[top]) >= ANSWER_CUTOFF:
+                hit = Hit(self.items[top], float(scores[top]), ("date", "content"))
+                return SearchResult(query, "single", (hit,))
+        if has_content:
+            # "11月有哪些领导来广州": keep the part of the month the other words point at.
+            best = max(float(scores[i]) for i in candidates)
+            if best >= SET_CONTENT_FLOOR:
+                candidates = [i for i in candidates if float(scores[i]) >= best * LIST_RELATIVE]
+        hits = self._hits(candidates, scores, why="date", floor=0.9)
+        return SearchResult(query, "list", tuple(self._by_date(hits)))
+
+    def _ranked_result(self, query: Query, scores: np.ndarray, limit: int) -> SearchResult:
+        order = np.argsort(-scores, kind="stable")[:limit]
+        best = float(scores[order[0]]) if len(order) else 0.0
+        if best < ANSWER_CUTOFF:
+            return SearchResult(query, "none", suggestions=self.suggest(query, scores))
+        close = [
+            int(i) for i in order if float(scores[i]) >= max(ANSWER_CUTOFF, best * LIST_RELATIVE)
+        ]
+        hits = [Hit(self.items[i], float(scores[i]), ("content",)) for i in close]
+        if query.wants_set and len(hits) > 1:
+            return SearchResult(query, "list", tuple(self._by_date(hits)))
+        # A bare name ("大新美术馆") that several items match equally well asks for all of them.
+        tied = [h for h in hits if h.score >= NAME_TIE]
+        if len(tied) > 1 and not (query.wants_number or query.wants_date) and self._is_name(query):
+            return SearchResult(query, "list", tuple(self._by_date(tied)))
+        related = [
+            Hit(self.items[int(i)], float(scores[i]), ("content",))
+            for i in order[1:4]
+            if float(scores[i]) >= ANSWER_CUTOFF * 0.8
+        ]
+        return SearchResult(query, "single", (hits[0],), tuple(related))
+
+    def _hits(
+        self, indexes: Iterable[int], scores: np.ndarray, why: str, floor: float
+    ) -> list[Hit]:
+        return [Hit(self.items[i], max(floor, float(scores[i])), (why,)) for i in indexes]
+
+    @staticmethod
+    def _by_date(hits: Iterable[Hit]) -> list[Hit]:
+        return sorted(hits, key=lambda h: h.item.sort_key())
+
+    def suggest(
+        self, query: Query, scores: np.ndarray | None = None, count: int = 3
+    ) -> tuple[Section, ...]:
+        """The sections nearest to a question the report cannot answer."""
+        if scores is None:
+            scores = self.content_scores(query)
+        by_section: dict[str, float] = defaultdict(float)
+        for index, item in enumerate(self.items):
+            section = item.section_id
+            by_section[section] = max(by_section[section], float(scores[index]))
+        ranked = sorted(by_section.items(), key=lambda pair: -pair[1])
+        sections = [self.kb.sections[sid] for sid, score in ranked if score > 0.2][:count]
+        if not sections:
+            sections = [s for r in self.kb.reports for s in r.topics][:count]
+        return tuple(sections)
