@@ -43,6 +43,9 @@ ResultKind = Literal["single", "list", "none"]
 ANSWER_CUTOFF = 0.5
 LIST_RELATIVE = 0.8
 SET_CONTENT_FLOOR = 0.35
+DATED_RELATIVE = 0.5
+NEAR_MISS = 0.35
+ENTITY_SET_MAX = 8
 NAME_TIE = 0.85
 NAME_MAX_UNITS = 9
 PINYIN_FACTOR = 0.9
@@ -79,6 +82,7 @@ _MONTH_PATTERN = re.compile(
 )
 _DAY_PATTERN = re.compile(r"(?<![0-9])([12][0-9]|3[01]|0?[1-9])[日号]")
 _YEAR_PATTERN = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年?(?![0-9])")
+_ASKED_UNIT = re.compile(r"(?:多少|几)([家个人名位所部篇场期届次条元])")
 _UNIT_PATTERN = re.compile(r"[a-z0-9%]+|.")
 _PERIOD_WORDS = {
     "年底": (12,),
@@ -114,6 +118,7 @@ class Query:
     labels: tuple[str, ...] = ()
     wants_set: bool = False
     wants_number: bool = False
+    number_unit: str = ""
     wants_date: bool = False
     smalltalk: bool = False
     ordinals: frozenset[int] = frozenset()
@@ -128,6 +133,7 @@ class SearchResult:
     hits: tuple[Hit, ...] = ()
     related: tuple[Hit, ...] = ()
     suggestions: tuple[Section, ...] = ()
+    near_misses: tuple[Hit, ...] = ()
     reason: str = ""
 
     @property
@@ -167,9 +173,10 @@ def _pair(a: str, b: str) -> str:
 class CoverageIndex:
     """Inverted index of unit pairs (and whole ASCII tokens) with per-item field weights."""
 
-    def __init__(self, size: int, pairs: bool = True) -> None:
+    def __init__(self, size: int, pairs: bool = True, token_unigrams: bool = True) -> None:
         self.size = size
         self.pairs = pairs
+        self.token_unigrams = token_unigrams
         self._weights: dict[str, dict[int, float]] = defaultdict(dict)
         self._unit_df: dict[str, set[int]] = defaultdict(set)
         self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -177,14 +184,15 @@ class CoverageIndex:
         self.unit_idf: dict[str, float] = {}
         self.oov_idf = 0.0
 
+    def _unigram(self, unit: str) -> bool:
+        return not self.pairs or (self.token_unigrams and len(unit) > 1)
+
     def grams(self, units: Sequence[str]) -> Iterable[str]:
-        if not self.pairs:
-            yield from units
-            return
-        for left, right in itertools.pairwise(units):
-            yield _pair(left, right)
+        if self.pairs:
+            for left, right in itertools.pairwise(units):
+                yield _pair(left, right)
         for unit in units:
-            if len(unit) > 1:
+            if self._unigram(unit):
                 yield unit
 
     def add(self, item_index: int, units: Sequence[str], weight: float) -> None:
@@ -207,39 +215,50 @@ class CoverageIndex:
         self._weights.clear()
         self._unit_df.clear()
 
-    def score(self, units: Sequence[str]) -> np.ndarray:
+    def _grams_at(self, units: Sequence[str], position: int) -> list[str]:
+        unit = units[position]
+        grams = []
+        if self.pairs:
+            if position > 0:
+                grams.append(_pair(units[position - 1], unit))
+            if position < len(units) - 1:
+                grams.append(_pair(unit, units[position + 1]))
+        if self._unigram(unit):
+            grams.append(unit)
+        return [gram for gram in grams if gram in self.postings]
+
+    def importance(self, units: Sequence[str]) -> list[float]:
+        """How much each unit of a question matters: the idf of its rarest known pair, else of
+        the unit alone; a unit never seen in any item matters most."""
+        weights = []
+        for position, unit in enumerate(units):
+            known = self._grams_at(units, position)
+            if known:
+                weights.append(max(self.idf[gram] for gram in known))
+            else:
+                weights.append(self.unit_idf.get(unit, self.oov_idf))
+        return weights
+
+    def score(self, units: Sequence[str], importance: Sequence[float] | None = None) -> np.ndarray:
         """Weighted coverage of `units` by every item, in [0, 1]."""
         scores = np.zeros(self.size, dtype=np.float32)
         if not units:
             return scores
-        total = 0.0
-        count = len(units)
-        for position, unit in enumerate(units):
-            grams = []
-            if self.pairs:
-                if position > 0:
-                    grams.append(_pair(units[position - 1], unit))
-                if position < count - 1:
-                    grams.append(_pair(unit, units[position + 1]))
-            if len(unit) > 1 or not self.pairs:
-                grams.append(unit)
-            known = [gram for gram in grams if gram in self.postings]
-            if known:
-                importance = max(self.idf[gram] for gram in known)
-            else:
-                importance = self.unit_idf.get(unit, self.oov_idf)
-            total += importance
+        weights = importance if importance is not None else self.importance(units)
+        for position, weight in enumerate(weights):
+            known = self._grams_at(units, position)
             if not known:
                 continue
             if len(known) == 1:
-                indexes, weights = self.postings[known[0]]
-                scores[indexes] += importance * weights
+                indexes, gram_weights = self.postings[known[0]]
+                scores[indexes] += weight * gram_weights
                 continue
             matched = np.zeros(self.size, dtype=np.float32)
             for gram in known:
-                indexes, weights = self.postings[gram]
-                matched[indexes] = np.maximum(matched[indexes], weights)
-            scores += importance * matched
+                indexes, gram_weights = self.postings[gram]
+                matched[indexes] = np.maximum(matched[indexes], gram_weights)
+            scores += weight * matched
+        total = sum(weights)
         if total > 0:
             scores /= total
         return scores
@@ -287,15 +306,17 @@ class ReportIndex:
 
         size = len(self.items)
         self.chars = CoverageIndex(size)
-        self.pinyin = CoverageIndex(size)
+        self.pinyin = CoverageIndex(size, token_unigrams=False)
         self.words = CoverageIndex(size, pairs=False)
         self.months: dict[int, list[int]] = defaultdict(list)
         self.labels: dict[str, list[int]] = defaultdict(list)
         self.people: dict[str, list[int]] = defaultdict(list)
+        self.entities: dict[str, list[int]] = defaultdict(list)
         self.item_text = [normalize(item.text) for item in self.items]
         self.ordinals = [_ordinals(text) for text in self.item_text]
         self.report_years = {r.year for r in kb.reports}
         self.has_figures = np.array([bool(i.figures) for i in self.items], dtype=bool)
+        self.figure_units = [{f.unit for f in i.figures} for i in self.items]
         self.has_date = np.array([bool(i.date and i.date.month) for i in self.items], dtype=bool)
         for index, item in enumerate(self.items):
             self._index_item(index, item)
@@ -304,6 +325,7 @@ class ReportIndex:
         self.words.finalize()
         self._english_vocab = list(self.words.postings)
         self._person_names = sorted(self.people, key=len, reverse=True)
+        self._entity_names = sorted(self.entities, key=len, reverse=True)
 
     # -- building
 
@@ -318,6 +340,9 @@ class ReportIndex:
                 key = normalize(variant)
                 if key and key != target and has_cjk(key):
                     mapping[key] = target
+            # A canonical form rewrites to itself, so a shorter variant inside it
+            # (市 in 广州市台资企业协会) cannot break it apart.
+            mapping[target] = target
         if not mapping:
             return re.compile(r"(?!x)x"), mapping
         alternatives = sorted(mapping, key=len, reverse=True)
@@ -378,6 +403,10 @@ class ReportIndex:
             self.months[item.date.month].append(index)
         if item.date and item.date.label:
             self.labels[normalize(item.date.label)].append(index)
+        for entity in (*item.organizations, *item.places):
+            key = self.canonical(normalize(entity))
+            if len(key) > 1 and index not in self.entities[key]:
+                self.entities[key].append(index)
         for person in item.people:
             self.people[normalize(person.name)].append(index)
             if person.name_en:
@@ -412,6 +441,7 @@ class ReportIndex:
         text = self.canonical(text)
         wants_set = bool(self._set_words.search(text))
         wants_number = bool(self._number_words.search(text))
+        asked_unit = _ASKED_UNIT.search(text)
         wants_date = bool(self._date_words.search(text))
         for pattern in (self._set_words, self._number_words, self._date_words):
             text = pattern.sub("", text)
@@ -450,6 +480,7 @@ class ReportIndex:
             labels=tuple(labels),
             wants_set=wants_set,
             wants_number=wants_number,
+            number_unit=asked_unit.group(1) if asked_unit and asked_unit.group(1) != "个" else "",
             wants_date=wants_date,
             smalltalk=smalltalk,
             ordinals=frozenset(ordinals),
@@ -477,8 +508,11 @@ class ReportIndex:
         units = units_of(query.content)
         if len(units) < 2 and not (units and len(units[0]) > 1):
             return np.zeros(len(self.items), dtype=np.float32)
-        by_chars = self.chars.score(units)
-        by_sound = self.pinyin.score([pinyin_of(u) for u in units]) * PINYIN_FACTOR
+        importance = self.chars.importance(units)
+        by_chars = self.chars.score(units, importance)
+        # Same importance as by characters: sound may rescue a typo, never make a word unknown
+        # to the report look common.
+        by_sound = self.pinyin.score([pinyin_of(u) for u in units], importance) * PINYIN_FACTOR
         return np.maximum(by_chars, by_sound)
 
     def _people_in(self, query: Query) -> list[str]:
@@ -528,6 +562,10 @@ class ReportIndex:
 
         if dated or ((query.months or query.labels) and not has_content):
             return self._dated_result(query, scores, dated, has_content, limit)
+        if bare := self._bare_entity(query):
+            hits = self._hits(bare, scores, why="name", floor=0.9)
+            kind: ResultKind = "list" if len(hits) > 1 else "single"
+            return SearchResult(query, kind, tuple(self._by_date(hits)))
         if people:
             indexes = sorted({i for name in people for i in self.people[name]})
             hits = self._hits(indexes, scores, why=f"person: {', '.join(people)}", floor=0.9)
@@ -550,7 +588,28 @@ class ReportIndex:
             scores = np.where(self.has_date, scores, scores * 0.92)
         if query.wants_number:
             scores = np.where(self.has_figures, scores, scores * 0.9)
+            if query.number_unit:
+                # "多少篇" is answered by an item that counts 篇.
+                units = self.figure_units
+                scores = scores * np.array(
+                    [1.0 if query.number_unit in u else 0.95 for u in units], dtype=np.float32
+                )
         return scores
+
+    def _bare_entity(self, query: Query) -> list[int]:
+        """Items naming the organisation or place that is all the question says ("大新美术馆")."""
+        rest = query.content
+        found: set[int] = set()
+        for name in self._entity_names:
+            if name in rest:
+                # Also the longer names that contain it (大新美术馆·石头记矿物园文创园区).
+                for key in self._entity_names:
+                    if name in key:
+                        found.update(self.entities[key])
+                rest = rest.replace(name, "")
+        if not found or len(found) > ENTITY_SET_MAX or len(units_of(rest)) > 1:
+            return []
+        return sorted(found)
 
     def _is_name(self, query: Query) -> bool:
         return len(units_of(query.content)) <= NAME_MAX_UNITS and not query.english
@@ -575,7 +634,7 @@ class ReportIndex:
             # "11月有哪些领导来广州": keep the part of the month the other words point at.
             best = max(float(scores[i]) for i in candidates)
             if best >= SET_CONTENT_FLOOR:
-                candidates = [i for i in candidates if float(scores[i]) >= best * LIST_RELATIVE]
+                candidates = [i for i in candidates if float(scores[i]) >= best * DATED_RELATIVE]
         hits = self._hits(candidates, scores, why="date", floor=0.9)
         return SearchResult(query, "list", tuple(self._by_date(hits)))
 
@@ -583,7 +642,14 @@ class ReportIndex:
         order = np.argsort(-scores, kind="stable")[:limit]
         best = float(scores[order[0]]) if len(order) else 0.0
         if best < ANSWER_CUTOFF:
-            return SearchResult(query, "none", suggestions=self.suggest(query, scores))
+            near = tuple(
+                Hit(self.items[int(i)], float(scores[i]), ("near miss",))
+                for i in order[:3]
+                if float(scores[i]) >= NEAR_MISS
+            )
+            return SearchResult(
+                query, "none", suggestions=self.suggest(query, scores), near_misses=near
+            )
         close = [
             int(i) for i in order if float(scores[i]) >= max(ANSWER_CUTOFF, best * LIST_RELATIVE)
         ]

@@ -959,6 +959,20 @@ class Storage:
             )
             return cur.rowcount
 
+    def mark_uncertain(
+        self, broadcast_id: int, chat_id: int, error: str, *, now: datetime | None = None
+    ) -> bool:
+        """sending → uncertain: the request may have reached Telegram (a timeout); never resent."""
+        with self._write() as conn:
+            cur = conn.execute(
+                """
+                UPDATE deliveries SET state = 'uncertain', error = ?, updated_at = ?
+                WHERE broadcast_id = ? AND chat_id = ? AND state = 'sending'
+                """,
+                (error[:ERROR_MAX_CHARS], _ts(now), broadcast_id, chat_id),
+            )
+            return cur.rowcount == 1
+
     def delivery_counts(self, broadcast_id: int) -> dict[str, int]:
         """Deliveries per state; every state is a key, zeros included."""
         counts: dict[str, int] = dict.fromkeys(DELIVERY_STATES, 0)

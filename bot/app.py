@@ -1,0 +1,104 @@
+"""Building the python-telegram-bot Application: the one place where everything is wired."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+
+import handlers
+from bot.commands import BUILTIN_COMMANDS
+from bot.config import Settings
+from bot.report import KnowledgeBase
+from bot.search import ReportIndex
+from bot.services import SERVICES_KEY, Services
+from bot.storage import Storage
+from bot.texts import Language, texts_for
+
+log = logging.getLogger(__name__)
+RATE_LIMIT_RETRIES = 2
+
+
+def build_application(
+    settings: Settings,
+    kb: KnowledgeBase,
+    storage: Storage,
+    *,
+    token: str | None = None,
+) -> Application:  # type: ignore[type-arg]
+    """The bot, ready for `run_polling`, `run_webhook` or the console."""
+    defaults = Defaults(
+        parse_mode=ParseMode.HTML,
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+        tzinfo=settings.timezone,
+    )
+    limiter = AIORateLimiter(
+        overall_max_rate=settings.rate_overall,
+        group_max_rate=settings.rate_group,
+        max_retries=RATE_LIMIT_RETRIES,
+    )
+    application = (
+        ApplicationBuilder()
+        .token(token or settings.token or "")
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_file_url)
+        .defaults(defaults)
+        .rate_limiter(limiter)
+        .post_init(post_init)
+        .post_stop(post_stop)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    application.bot_data[SERVICES_KEY] = Services(settings, kb, ReportIndex(kb), storage)
+    handlers.register(application, kb)
+    return application
+
+
+def command_menu(kb: KnowledgeBase, language: Language, groups: bool) -> list[BotCommand]:
+    """The `/` menu: built-in commands, then one per topic and highlight, from the data."""
+    texts = texts_for(language)
+    menu = [
+        BotCommand(c.name, texts.plain(c.menu_key))
+        for c in BUILTIN_COMMANDS
+        if (c.in_groups if groups else c.in_private) and c.audience == "everyone"
+    ]
+    for section in kb.sections.values():
+        description = section.description_en if language == "en" else section.description_zh
+        menu.append(BotCommand(section.command, description[:256]))
+    return menu
+
+
+async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+    services: Services = application.bot_data[SERVICES_KEY]
+    bot = application.bot
+    services.bot_username = bot.username or ""
+    kb = services.kb
+    for scope, groups in ((BotCommandScopeAllPrivateChats(), False),
+                          (BotCommandScopeAllGroupChats(), True)):  # fmt: skip
+        await bot.set_my_commands(command_menu(kb, "zh-hans", groups), scope=scope)
+        await bot.set_my_commands(
+            command_menu(kb, "en", groups), scope=scope, language_code="en"
+        )
+    await bot.set_my_commands(command_menu(kb, "zh-hans", False))
+    handlers.start_background(application)
+    log.info(
+        "bot @%s ready at %s: %d items, mode %s",
+        services.bot_username,
+        datetime.now(services.settings.timezone).isoformat(timespec="seconds"),
+        len(kb.items),
+        services.settings.mode,
+    )
+
+
+async def post_stop(application: Application) -> None:  # type: ignore[type-arg]
+    await handlers.stop_background(application)
+
+
+async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    services: Services = application.bot_data[SERVICES_KEY]
+    services.storage.close()
+    log.info("storage closed")
