@@ -5,8 +5,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
-from telegram import LinkPreviewOptions
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
+)
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
@@ -29,7 +33,7 @@ def build_application(
     storage: Storage,
     *,
     token: str | None = None,
-) -> Application:  # type: ignore[type-arg]
+) -> Application:
     """The bot, ready for `run_polling`, `run_webhook` or the console."""
     defaults = Defaults(
         parse_mode=ParseMode.HTML,
@@ -72,7 +76,7 @@ def command_menu(kb: KnowledgeBase, language: Language, groups: bool) -> list[Bo
     return menu
 
 
-async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+async def post_init(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     bot = application.bot
     services.bot_username = bot.username or ""
@@ -80,9 +84,7 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     for scope, groups in ((BotCommandScopeAllPrivateChats(), False),
                           (BotCommandScopeAllGroupChats(), True)):  # fmt: skip
         await bot.set_my_commands(command_menu(kb, "zh-hans", groups), scope=scope)
-        await bot.set_my_commands(
-            command_menu(kb, "en", groups), scope=scope, language_code="en"
-        )
+        await bot.set_my_commands(command_menu(kb, "en", groups), scope=scope, language_code="en")
     await bot.set_my_commands(command_menu(kb, "zh-hans", False))
     handlers.start_background(application)
     log.info(
@@ -94,11 +96,11 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     )
 
 
-async def post_stop(application: Application) -> None:  # type: ignore[type-arg]
+async def post_stop(application: Application) -> None:
     await handlers.stop_background(application)
 
 
-async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+async def post_shutdown(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     services.storage.close()
     log.info("storage closed")

@@ -16,42 +16,43 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MAX_ATTEMPTS = 3
 BATCH = 50
 PROGRESS_INTERVAL = 3.0
 
 
-class DeliveryOutcome(Exception):
+class DeliveryError(Exception):
     """Raised by a `Sender` when a message was not delivered."""
 
 
-class RetryLater(DeliveryOutcome):
+class RetryLater(DeliveryError):
     def __init__(self, seconds: float) -> None:
         super().__init__(f"retry after {seconds}s")
         self.seconds = seconds
 
 
-class ChatGone(DeliveryOutcome):
+class ChatGone(DeliveryError):
     """Blocked by the user, kicked from the group, chat deleted: stop sending there."""
 
 
-class ChatMoved(DeliveryOutcome):
+class ChatMoved(DeliveryError):
     def __init__(self, new_chat_id: int) -> None:
         super().__init__(f"migrated to {new_chat_id}")
         self.new_chat_id = new_chat_id
 
 
-class OutcomeUnknown(DeliveryOutcome):
+class OutcomeUnknown(DeliveryError):
     """The request may or may not have reached Telegram (a timeout after sending)."""
 
 
-class DeliveryFailed(DeliveryOutcome):
+class DeliveryFailed(DeliveryError):
     def __init__(self, reason: str, retryable: bool = False) -> None:
         super().__init__(reason)
         self.retryable = retryable
@@ -85,7 +86,7 @@ class BroadcastRun:
     def stopping(self) -> bool:
         return self._stopping.is_set()
 
-    async def _db[T](self, function: Callable[..., T], *args: object) -> T:
+    async def _db(self, function: Callable[..., T], *args: object) -> T:
         # Each write is a committed (fsynced) transaction; keep them off the event loop.
         return await asyncio.to_thread(function, *args)
 
@@ -149,6 +150,8 @@ class BroadcastRun:
             delivery = await self._db(storage.get_delivery, bid, chat_id)
             attempts = delivery.attempts if delivery else MAX_ATTEMPTS
             retry = exc.retryable and attempts < MAX_ATTEMPTS
-            await self._db(storage.mark_failed, bid, chat_id, str(exc), "pending" if retry else "failed")
+            await self._db(
+                storage.mark_failed, bid, chat_id, str(exc), "pending" if retry else "failed"
+            )
         else:
             await self._db(storage.mark_delivered, bid, chat_id, message_id)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import cast
 
 from bot.commands import BUILTIN_NAMES
 from bot.config import DEFAULT_DATA_DIR, ConfigError, Settings
@@ -144,13 +145,15 @@ def cmd_ask(question: str, language: str | None, as_html: bool) -> int:
     from bot.normalize import detect_script
     from bot.render import render_answer, to_plain
     from bot.search import ReportIndex
-    from bot.texts import choose_language, texts_for
+    from bot.texts import Language, choose_language, texts_for
 
     kb = load_kb(_data_dir())
     index = ReportIndex(kb)
     result = index.search(question)
-    lang = language or choose_language(None, detect_script(question))
-    answer = render_answer(kb, result, texts_for(lang))  # type: ignore[arg-type]
+    lang: Language = (
+        cast(Language, language) if language else choose_language(None, detect_script(question))
+    )
+    answer = render_answer(kb, result, texts_for(lang))
     print(answer if as_html else to_plain(answer))
     if result.kind == "none" and result.suggestions:
         print("→ " + " · ".join(f"/{s.command} {s.title}" for s in result.suggestions))

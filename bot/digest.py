@@ -105,4 +105,11 @@ def describe_schedule(schedule: Schedule, texts: Texts) -> str:
     return texts.plain("schedule_daily", time=at)
 
 
-__all__ = ["Digest", "build_digest", "describe_schedule", "parse_schedule", "render_date", "render_digest"]
+__all__ = [
+    "Digest",
+    "build_digest",
+    "describe_schedule",
+    "parse_schedule",
+    "render_date",
+    "render_digest",
+]

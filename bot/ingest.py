@@ -109,7 +109,8 @@ def parse_source(text: str, path: str = "<source>") -> ParsedReport:
             raise IngestError(
                 path,
                 number,
-                f"cannot place this line (not a 专题/亮点 heading or a numbered item): {line[:40]!r}",
+                "cannot place this line (not a 专题/亮点 heading or a numbered item): "
+                f"{line[:40]!r}",
             )
     if not topics:
         raise IngestError(path, lines[-1][0], "no 专题 heading found")

@@ -41,6 +41,8 @@ def to_traditional(text: str) -> str:
 
 def strip_invisible(text: str) -> str:
     """Drop control, format (zero-width, bidi) and unassigned characters; keep line breaks."""
+    if text.isprintable():
+        return text
     return "".join(
         ch
         for ch in text

@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -42,10 +42,12 @@ ResultKind = Literal["single", "list", "none"]
 # Tuned on data/eval/questions.yaml with `python -m bot eval`; see the closing notes.
 ANSWER_CUTOFF = 0.5
 LIST_RELATIVE = 0.8
+RELATED_RELATIVE = 0.75
 SET_CONTENT_FLOOR = 0.35
 DATED_RELATIVE = 0.5
 NEAR_MISS = 0.35
 ENTITY_SET_MAX = 8
+ENTITY_SCAN_LIMIT = 2000
 NAME_TIE = 0.85
 NAME_MAX_UNITS = 9
 PINYIN_FACTOR = 0.9
@@ -166,6 +168,22 @@ def _ordinals(text: str) -> set[int]:
     return found
 
 
+def _names_in(text: str, names: dict[str, list[int]], longest: int) -> list[str]:
+    """Known names occurring in `text`, longest first, without overlaps (by substring lookup,
+    so the cost depends on the question's length, not on how many names there are)."""
+    found: list[str] = []
+    taken = [False] * len(text)
+    for length in range(min(longest, len(text)), 1, -1):
+        for start in range(len(text) - length + 1):
+            if any(taken[start : start + length]):
+                continue
+            candidate = text[start : start + length]
+            if candidate in names:
+                found.append(candidate)
+                taken[start : start + length] = [True] * length
+    return found
+
+
 def _pair(a: str, b: str) -> str:
     return f"{a}\t{b}"
 
@@ -177,8 +195,12 @@ class CoverageIndex:
         self.size = size
         self.pairs = pairs
         self.token_unigrams = token_unigrams
-        self._weights: dict[str, dict[int, float]] = defaultdict(dict)
-        self._unit_df: dict[str, set[int]] = defaultdict(set)
+        # Postings are gathered as three parallel columns and grouped once in `finalize`.
+        self._gram_ids: dict[str, int] = {}
+        self._column_gram: list[int] = []
+        self._column_item: list[int] = []
+        self._column_weight: list[float] = []
+        self._unit_counts: Counter[str] = Counter()
         self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.idf: dict[str, float] = {}
         self.unit_idf: dict[str, float] = {}
@@ -187,33 +209,52 @@ class CoverageIndex:
     def _unigram(self, unit: str) -> bool:
         return not self.pairs or (self.token_unigrams and len(unit) > 1)
 
-    def grams(self, units: Sequence[str]) -> Iterable[str]:
-        if self.pairs:
-            for left, right in itertools.pairwise(units):
-                yield _pair(left, right)
-        for unit in units:
-            if self._unigram(unit):
-                yield unit
+    def grams(self, units: Sequence[str]) -> list[str]:
+        grams = [f"{a}\t{b}" for a, b in itertools.pairwise(units)] if self.pairs else []
+        if not self.pairs:
+            grams.extend(units)
+        elif self.token_unigrams:
+            grams.extend(unit for unit in units if len(unit) > 1)
+        return grams
 
-    def add(self, item_index: int, units: Sequence[str], weight: float) -> None:
-        for gram in self.grams(units):
-            known = self._weights[gram].get(item_index, 0.0)
-            if weight > known:
-                self._weights[gram][item_index] = weight
-        for unit in units:
-            self._unit_df[unit].add(item_index)
+    def ids(self, grams: Iterable[str]) -> list[int]:
+        ids = self._gram_ids
+        return [ids.setdefault(gram, len(ids)) for gram in grams]
+
+    def add_field(self, item_index: int, gram_ids: list[int], weight: float) -> None:
+        """Record one field of an item; an item's best weight per gram is kept in `finalize`."""
+        self._column_gram.extend(gram_ids)
+        self._column_item.extend([item_index] * len(gram_ids))
+        self._column_weight.extend([weight] * len(gram_ids))
+
+    def count_units(self, units: Iterable[str]) -> None:
+        """The distinct units of one item, for the idf of units never seen in a pair."""
+        self._unit_counts.update(units)
 
     def finalize(self) -> None:
         n = max(self.size, 1)
-        for gram, by_item in self._weights.items():
-            indexes = np.fromiter(by_item.keys(), dtype=np.int32, count=len(by_item))
-            weights = np.fromiter(by_item.values(), dtype=np.float32, count=len(by_item))
-            self.postings[gram] = (indexes, weights)
-            self.idf[gram] = math.log(1 + n / len(by_item))
-        self.unit_idf = {u: math.log(1 + n / len(items)) for u, items in self._unit_df.items()}
+        grams = np.array(self._column_gram, dtype=np.int64)
+        items = np.array(self._column_item, dtype=np.int64)
+        weights = np.array(self._column_weight, dtype=np.float32)
+        # One posting per (gram, item) with the item's best field weight for that gram.
+        keys = grams * n + items
+        order = np.lexsort((-weights, keys))
+        keys, weights = keys[order], weights[order]
+        keys, first = np.unique(keys, return_index=True)
+        weights = weights[first]
+        grams, items = keys // n, (keys % n).astype(np.int32)
+        bounds = np.flatnonzero(np.diff(grams)) + 1
+        starts = [0, *bounds.tolist()] if len(grams) else []
+        ends = [*bounds.tolist(), len(grams)] if len(grams) else []
+        names = list(self._gram_ids)
+        for start, end in zip(starts, ends, strict=True):
+            gram = names[int(grams[start])]
+            self.postings[gram] = (items[start:end], weights[start:end])
+            self.idf[gram] = math.log(1 + n / (end - start))
+        self.unit_idf = {u: math.log(1 + n / c) for u, c in self._unit_counts.items()}
         self.oov_idf = math.log(1 + n / 0.5) + OOV_IDF_BONUS
-        self._weights.clear()
-        self._unit_df.clear()
+        self._gram_ids, self._column_gram, self._column_item, self._column_weight = {}, [], [], []
+        self._unit_counts = Counter()
 
     def _grams_at(self, units: Sequence[str], position: int) -> list[str]:
         unit = units[position]
@@ -275,6 +316,17 @@ def _stem(word: str) -> str:
     return word
 
 
+@dataclass(frozen=True, slots=True)
+class _Analysis:
+    char_grams: list[int]
+    char_units: frozenset[str]
+    sound_grams: list[int]
+    sound_units: frozenset[str]
+    word_grams: list[int]
+    word_units: frozenset[str]
+    normalized: str
+
+
 @dataclass
 class _Fields:
     """The searchable text of one item, field by field."""
@@ -305,6 +357,7 @@ class ReportIndex:
         self._english_number = {w for w in lexicon.number_words if w.isascii()}
 
         size = len(self.items)
+        self._section_numbers: dict[str, int] = {}
         self.chars = CoverageIndex(size)
         self.pinyin = CoverageIndex(size, token_unigrams=False)
         self.words = CoverageIndex(size, pairs=False)
@@ -312,20 +365,29 @@ class ReportIndex:
         self.labels: dict[str, list[int]] = defaultdict(list)
         self.people: dict[str, list[int]] = defaultdict(list)
         self.entities: dict[str, list[int]] = defaultdict(list)
-        self.item_text = [normalize(item.text) for item in self.items]
-        self.ordinals = [_ordinals(text) for text in self.item_text]
         self.report_years = {r.year for r in kb.reports}
         self.has_figures = np.array([bool(i.figures) for i in self.items], dtype=bool)
         self.figure_units = [{f.unit for f in i.figures} for i in self.items]
         self.has_date = np.array([bool(i.date and i.date.month) for i in self.items], dtype=bool)
+        self._analysis_cache: dict[str, _Analysis] = {}
+        self._sound_cache: dict[str, str] = {}
         for index, item in enumerate(self.items):
             self._index_item(index, item)
+        self.item_text = [self._analyse(item.text).normalized for item in self.items]
+        self.ordinals = [_ordinals(text) for text in self.item_text]
+        self._analysis_cache.clear()
+        numbers = self._section_numbers
+        section_of = []
+        for item in self.items:
+            section_of.append(numbers.setdefault(item.section_id, len(numbers)))
+        self.section_of = np.array(section_of, dtype=np.int32)
+        self._section_ids = list(self._section_numbers)
         self.chars.finalize()
         self.pinyin.finalize()
         self.words.finalize()
         self._english_vocab = list(self.words.postings)
-        self._person_names = sorted(self.people, key=len, reverse=True)
-        self._entity_names = sorted(self.entities, key=len, reverse=True)
+        self._english_names = [name for name in self.people if name.isascii()]
+        self._longest_name = max((len(n) for n in (*self.people, *self.entities)), default=0)
 
     # -- building
 
@@ -386,19 +448,52 @@ class ReportIndex:
             en([section.description_en, *section.aliases_en], weights["section"])
         return fields
 
+    def _analyse(self, text: str) -> _Analysis:
+        """A field's grams, computed once per distinct text (titles and keywords repeat)."""
+        cached = self._analysis_cache.get(text)
+        if cached is not None:
+            return cached
+        normalized = normalize(text)
+        units = units_of(self.canonical(normalized))
+        sounds = [self._sound(u) for u in units]
+        words = [_stem(w) for w in english_words(text) if w not in self._english_stop]
+        cached = _Analysis(
+            self.chars.ids(self.chars.grams(units)), frozenset(units),
+            self.pinyin.ids(self.pinyin.grams(sounds)), frozenset(sounds),
+            self.words.ids(self.words.grams(words)), frozenset(words), normalized,
+        )  # fmt: skip
+        self._analysis_cache[text] = cached
+        return cached
+
+    def _sound(self, unit: str) -> str:
+        cached = self._sound_cache.get(unit)
+        if cached is None:
+            cached = self._sound_cache[unit] = pinyin_of(unit)
+        return cached
+
     def _index_item(self, index: int, item: Item) -> None:
         fields = self._item_fields(item)
+        char_units: set[str] = set()
+        sound_units: set[str] = set()
+        word_units: set[str] = set()
         for text, weight, by_sound in fields.chinese:
-            units = units_of(self.canonical(normalize(text)))
-            self.chars.add(index, units, weight)
+            analysis = self._analyse(text)
+            self.chars.add_field(index, analysis.char_grams, weight)
+            char_units |= analysis.char_units
             if by_sound:
-                self.pinyin.add(index, [pinyin_of(u) for u in units], weight)
+                self.pinyin.add_field(index, analysis.sound_grams, weight)
+                sound_units |= analysis.sound_units
             # English words inside Chinese fields (TVBS, ChinaDaily) also serve English questions.
-            if words := [_stem(w) for w in english_words(text) if w not in self._english_stop]:
-                self.words.add(index, words, weight)
+            if analysis.word_grams:
+                self.words.add_field(index, analysis.word_grams, weight)
+                word_units |= analysis.word_units
         for text, weight in fields.english:
-            words = [_stem(w) for w in english_words(text) if w not in self._english_stop]
-            self.words.add(index, words, weight)
+            analysis = self._analyse(text)
+            self.words.add_field(index, analysis.word_grams, weight)
+            word_units |= analysis.word_units
+        self.chars.count_units(char_units)
+        self.pinyin.count_units(sound_units)
+        self.words.count_units(word_units)
         if item.date and item.date.month:
             self.months[item.date.month].append(index)
         if item.date and item.date.label:
@@ -451,7 +546,7 @@ class ReportIndex:
         other_place = next((p for p in self._other_places if p and p in text), None)
 
         english: list[str] = []
-        if not has_cjk(cleaned):
+        if not has_cjk(cleaned) and re.search("[a-z]", cleaned.lower()):
             words = english_words(cleaned)
             lowered = " ".join(words)
             wants_set |= any(w in self._english_set for w in words) or any(
@@ -518,8 +613,8 @@ class ReportIndex:
     def _people_in(self, query: Query) -> list[str]:
         if query.english:
             phrase = " ".join(query.english)
-            return [name for name in self._person_names if name.isascii() and name in phrase]
-        return [name for name in self._person_names if name in query.content]
+            return [name for name in self._english_names if name in phrase]
+        return _names_in(query.content, self.people, self._longest_name)
 
     def _date_set(self, query: Query) -> set[int]:
         indexes: set[int] = set()
@@ -600,16 +695,20 @@ class ReportIndex:
         """Items naming the organisation or place that is all the question says ("大新美术馆")."""
         rest = query.content
         found: set[int] = set()
-        for name in self._entity_names:
-            if name in rest:
-                # Also the longer names that contain it (大新美术馆·石头记矿物园文创园区).
-                for key in self._entity_names:
-                    if name in key:
-                        found.update(self.entities[key])
-                rest = rest.replace(name, "")
+        for name in _names_in(rest, self.entities, self._longest_name):
+            found.update(self.entities[name])
+            # Also the longer names that contain it (大新美术馆·石头记矿物园文创园区).
+            for key in self._entity_keys_containing(name):
+                found.update(self.entities[key])
+            rest = rest.replace(name, "")
         if not found or len(found) > ENTITY_SET_MAX or len(units_of(rest)) > 1:
             return []
         return sorted(found)
+
+    def _entity_keys_containing(self, name: str) -> list[str]:
+        if len(self.entities) > ENTITY_SCAN_LIMIT:
+            return []
+        return [key for key in self.entities if name in key and key != name]
 
     def _is_name(self, query: Query) -> bool:
         return len(units_of(query.content)) <= NAME_MAX_UNITS and not query.english
@@ -663,7 +762,7 @@ class ReportIndex:
         related = [
             Hit(self.items[int(i)], float(scores[i]), ("content",))
             for i in order[1:4]
-            if float(scores[i]) >= ANSWER_CUTOFF * 0.8
+            if float(scores[i]) >= max(ANSWER_CUTOFF, best * RELATED_RELATIVE)
         ]
         return SearchResult(query, "single", (hits[0],), tuple(related))
 
@@ -682,11 +781,10 @@ class ReportIndex:
         """The sections nearest to a question the report cannot answer."""
         if scores is None:
             scores = self.content_scores(query)
-        by_section: dict[str, float] = defaultdict(float)
-        for index, item in enumerate(self.items):
-            section = item.section_id
-            by_section[section] = max(by_section[section], float(scores[index]))
-        ranked = sorted(by_section.items(), key=lambda pair: -pair[1])
+        best = np.zeros(len(self._section_ids), dtype=np.float32)
+        np.maximum.at(best, self.section_of, scores)
+        order = np.argsort(-best, kind="stable")[:count]
+        ranked = [(self._section_ids[int(i)], float(best[i])) for i in order]
         sections = [self.kb.sections[sid] for sid, score in ranked if score > 0.2][:count]
         if not sections:
             sections = [s for r in self.kb.reports for s in r.topics][:count]

@@ -1,0 +1,143 @@
+"""`python -m bot bench`: figures, never assertions.
+
+* search: index build time, p50/p99 latency and peak memory on the real report and on a synthetic
+  corpus of 10,000 items;
+* bot: updates per second and CPU per update through the whole Application against the local
+  emulator, next to a bare python-telegram-bot echo handler on the same emulator;
+* broadcast: delivery rate to 1,000 emulated chats with Telegram's real limits, and the latency of
+  a question asked during the broadcast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import replace
+
+from bot.config import DEFAULT_DATA_DIR
+from bot.report import KnowledgeBase, Report, Section, load_knowledge_base
+from bot.search import ReportIndex
+
+SAMPLE_QUESTIONS = (
+    "宋涛什么时候来广州考察",
+    "台青创业基地入驻了多少团队",
+    "11月有哪些活动",
+    "臺灣大學生去廣州實習的活動是什麼時候",
+    "穗台经茂论坛",
+    "Taiwan youth internship",
+    "深圳台办2023年做了什么",
+    "黎建南",
+    "广州台湾青年个人所得税优惠",
+    "台湾调解员",
+)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def synthetic_kb(base: KnowledgeBase, size: int, seed: int = 7) -> KnowledgeBase:
+    """`size` items made by recombining the real items' fields, spread over 100 sections."""
+    rng = random.Random(seed)
+    real = list(base.items.values())
+    sections: list[Section] = []
+    per_section = max(1, size // 100)
+    count = 0
+    for number in range(1, 101):
+        items = []
+        for _ in range(per_section):
+            if count >= size:
+                break
+            a, b = rng.sample(real, 2)
+            items.append(
+                replace(
+                    a,
+                    id=f"syn-{count:05d}",
+                    report_id="synthetic",
+                    topic_id=f"syn{number}",
+                    highlight_id=None,
+                    text=a.text[: len(a.text) // 2] + b.text[len(b.text) // 2 :],
+                    keywords=a.keywords[:4] + b.keywords[:4],
+                    aliases_en=a.aliases_en[:2] + b.aliases_en[:2],
+                    people=a.people + b.people,
+                )
+            )
+            count += 1
+        sections.append(
+            Section(
+                f"syn{number}",
+                "topic",
+                number,
+                f"syn{number}",
+                f"合成专题{number}",
+                "合成",
+                "synthetic",
+                "synthetic",
+                items=tuple(items),
+            )
+        )
+    report = Report("synthetic", "合成报告", "Synthetic", 2023, "广州", "", "", tuple(sections))
+    return KnowledgeBase((report,), base.lexicon)
+
+
+def measure_search(kb: KnowledgeBase, rounds: int) -> dict[str, float]:
+    started = time.perf_counter()
+    index = ReportIndex(kb)
+    build = time.perf_counter() - started
+    for question in SAMPLE_QUESTIONS:  # warm caches (OpenCC, regexes)
+        index.search(question)
+    latencies: list[float] = []
+    for _ in range(rounds):
+        for question in SAMPLE_QUESTIONS:
+            begin = time.perf_counter()
+            index.search(question)
+            latencies.append(time.perf_counter() - begin)
+    tracemalloc.start()
+    ReportIndex(kb)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "items": float(len(index.items)),
+        "build_s": build,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+        "peak_mb": peak / 1e6,
+    }
+
+
+def bench_search(quick: bool) -> None:
+    base = load_knowledge_base(DEFAULT_DATA_DIR)
+    print("search (ReportIndex.search over sample questions)")
+    print(
+        f"  {'corpus':<10} {'items':>6} {'build s':>8} {'p50 ms':>8} {'p99 ms':>8} {'peak MB':>8}"
+    )
+    for name, kb, rounds in (
+        ("report", base, 50 if quick else 500),
+        ("synthetic", synthetic_kb(base, 10_000), 5 if quick else 50),
+    ):
+        r = measure_search(kb, rounds)
+        print(
+            f"  {name:<10} {int(r['items']):>6} {r['build_s']:>8.3f} {r['p50_ms']:>8.3f} "
+            f"{r['p99_ms']:>8.3f} {r['peak_mb']:>8.1f}"
+        )
+
+
+def run_benchmarks(quick: bool = False, only: str | None = None) -> int:
+    parts: dict[str, Callable[[bool], None]] = {"search": bench_search}
+    try:
+        from bot.bench_bot import bench_bot, bench_broadcast
+
+        parts["bot"] = lambda q: asyncio.run(bench_bot(q))
+        parts["broadcast"] = lambda q: asyncio.run(bench_broadcast(q))
+    except ImportError:  # pragma: no cover - the Telegram benches need the full install
+        pass
+    for name, part in parts.items():
+        if only in (None, name):
+            part(quick)
+            print()
+    return 0

@@ -1,0 +1,74 @@
+"""Telegram handlers, one module per feature, wired here in one visible order.
+
+Handler groups (lower runs first; in each group only the first matching handler runs):
+    LOGGING  (-2)  one log line per update
+    TRACKING (-1)  chat membership, group migrations, private chats seen
+    FEATURES  (0)  commands, buttons, inline queries; questions last, as the catch-all
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import TypeHandler
+
+from bot.report import KnowledgeBase
+from handlers import (
+    admin,
+    announce,
+    chats,
+    errors,
+    feedback,
+    inline,
+    questions,
+    start,
+    subscriptions,
+    topics,
+)
+from handlers.common import App, Context
+
+log = logging.getLogger(__name__)
+
+LOGGING = -2
+TRACKING = -1
+FEATURES = 0
+
+
+async def log_update(update: Update, context: Context) -> None:
+    chat = update.effective_chat
+    user = update.effective_user
+    kind = next((name for name in ("message", "edited_message", "callback_query", "inline_query",
+                                   "my_chat_member", "channel_post", "chosen_inline_result")
+                 if getattr(update, name, None) is not None), "other")  # fmt: skip
+    log.info(
+        "update=%s chat=%s user=%s kind=%s",
+        update.update_id,
+        chat.id if chat else None,
+        user.id if user else None,
+        kind,
+    )
+
+
+def register(application: App, kb: KnowledgeBase) -> None:
+    application.add_handler(TypeHandler(Update, log_update), group=LOGGING)
+    chats.register(application, group=TRACKING)
+    start.register(application)
+    topics.register(application, kb)
+    subscriptions.register(application)
+    announce.register(application)
+    admin.register(application)
+    feedback.register(application)
+    inline.register(application)
+    questions.register(application)  # last: it answers any text and unknown commands
+    application.add_error_handler(errors.error_handler)
+
+
+def start_background(application: App) -> None:
+    """At start: digest schedules from the database, and interrupted broadcasts."""
+    subscriptions.schedule_all(application)
+    announce.resume_broadcasts(application)
+
+
+async def stop_background(application: App) -> None:
+    await announce.stop_broadcasts(application)

@@ -1,0 +1,160 @@
+"""The topic menu, one command per topic and highlight (from the data), and paging.
+
+Callback data: "MENU" (topic list), "SEC <section> <page>" (edit in place) and
+"SEC <section> <page> new" (send as a new message, used under answers).
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.render import render_section, report_title
+from bot.report import KnowledgeBase, Section
+from bot.texts import Texts
+from handlers.common import (
+    App,
+    Context,
+    callback,
+    reply_html,
+    section_label,
+    services,
+    texts_of,
+    topics_keyboard,
+)
+
+PER_PAGE = 5
+
+
+def section_keyboard(
+    kb: KnowledgeBase, section: Section, page: int, pages: int, texts: Texts
+) -> InlineKeyboardMarkup:
+    rows: list[list[InlineKeyboardButton]] = []
+    if pages > 1:
+        nav = []
+        if page > 1:
+            nav.append(
+                InlineKeyboardButton(
+                    texts.plain("button_prev"), callback_data=callback("SEC", section.id, page - 1)
+                )
+            )
+        nav.append(
+            InlineKeyboardButton(f"{page}/{pages}", callback_data=callback("SEC", section.id, page))
+        )
+        if page < pages:
+            nav.append(
+                InlineKeyboardButton(
+                    texts.plain("button_next"), callback_data=callback("SEC", section.id, page + 1)
+                )
+            )
+        rows.append(nav)
+    children = [
+        InlineKeyboardButton(
+            section_label(child, texts), callback_data=callback("SEC", child.id, 1)
+        )
+        for child in section.children
+    ]
+    rows.extend(children[i : i + 2] for i in range(0, len(children), 2))
+    if section.parent_id:
+        parent = kb.sections[section.parent_id]
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    section_label(parent, texts), callback_data=callback("SEC", parent.id, 1)
+                )
+            ]
+        )
+    rows.append([InlineKeyboardButton(texts.plain("button_back"), callback_data="MENU")])
+    return InlineKeyboardMarkup(rows)
+
+
+def section_message(
+    kb: KnowledgeBase, section: Section, page: int, texts: Texts
+) -> tuple[str, InlineKeyboardMarkup]:
+    html, pages = render_section(kb, section, texts, page, PER_PAGE)
+    page = min(max(page, 1), pages)
+    return html, section_keyboard(kb, section, page, pages, texts)
+
+
+async def send_section(update: Update, context: Context, section: Section, page: int) -> None:
+    texts = texts_of(update, context)
+    html, markup = section_message(services(context).kb, section, page, texts)
+    await reply_html(update, html, markup)
+
+
+async def topics_command(update: Update, context: Context) -> None:
+    kb = services(context).kb
+    texts = texts_of(update, context)
+    header = texts.get(
+        "topics_header", report=report_title(kb, texts), report_en=kb.reports[0].title_en
+    )
+    await reply_html(update, header, topics_keyboard(kb, texts))
+
+
+async def section_command(update: Update, context: Context) -> None:
+    """One handler for every topic command: the command's name says which section."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    name = message.text.split()[0][1:].split("@")[0].lower()
+    section = services(context).kb.commands.get(name)
+    if section is not None:
+        await send_section(update, context, section, page=1)
+
+
+async def section_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    parts = query.data.split()
+    kb = services(context).kb
+    texts = texts_of(update, context)
+    section = kb.section(parts[1]) if len(parts) > 1 else None
+    if section is None:
+        await query.answer(texts.plain("unknown_item"), show_alert=True)
+        return
+    page = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else 1
+    await query.answer()
+    if len(parts) > 3 and parts[3] == "new":
+        await send_section(update, context, section, page)
+        return
+    html, markup = section_message(kb, section, page, texts)
+    await _edit(update, html, markup)
+
+
+async def menu_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    await query.answer()
+    kb = services(context).kb
+    texts = texts_of(update, context)
+    header = texts.get(
+        "topics_header", report=report_title(kb, texts), report_en=kb.reports[0].title_en
+    )
+    if query.data and query.data.endswith("new"):
+        await reply_html(update, header, topics_keyboard(kb, texts))
+        return
+    await _edit(update, header, topics_keyboard(kb, texts))
+
+
+async def _edit(update: Update, html: str, markup: InlineKeyboardMarkup) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        await query.edit_message_text(html, reply_markup=markup)
+    except BadRequest as exc:
+        # Pressing the page you are on ("2/3") changes nothing; Telegram says so.
+        if "not modified" not in str(exc).lower():
+            raise
+
+
+def register(application: App, kb: KnowledgeBase) -> None:
+    application.add_handler(CommandHandler("topics", topics_command))
+    commands = sorted(kb.commands)
+    if commands:
+        application.add_handler(CommandHandler(commands, section_command))
+    application.add_handler(CallbackQueryHandler(section_button, pattern=r"^SEC "))
+    application.add_handler(CallbackQueryHandler(menu_button, pattern=r"^MENU( new)?$"))
