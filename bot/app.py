@@ -13,6 +13,7 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.request import BaseRequest
 
 import handlers
 from bot.commands import BUILTIN_COMMANDS
@@ -33,6 +34,7 @@ def build_application(
     storage: Storage,
     *,
     token: str | None = None,
+    request: BaseRequest | None = None,
 ) -> Application:
     """The bot, ready for `run_polling`, `run_webhook` or the console."""
     defaults = Defaults(
@@ -45,9 +47,11 @@ def build_application(
         group_max_rate=settings.rate_group,
         max_retries=RATE_LIMIT_RETRIES,
     )
+    builder = ApplicationBuilder()
+    if request is not None:  # tests: an in-process request instead of HTTP
+        builder = builder.request(request).get_updates_request(request)
     application = (
-        ApplicationBuilder()
-        .token(token or settings.token or "")
+        builder.token(token or settings.token or "")
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
         .defaults(defaults)
