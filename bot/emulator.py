@@ -379,7 +379,7 @@ class _Signal:
         self._event.set()
         self._event = asyncio.Event()
 
-    async def wait(self, timeout: float | None) -> None:  # noqa: ASYNC109
+    async def wait(self, timeout: float | None) -> None:
         event = self._event
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(event.wait(), timeout)
@@ -1604,7 +1604,7 @@ class BotApiEmulator:
     async def wait_for(
         self,
         predicate: Callable[[Call], bool],
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = 5.0,
         *,
         since: int = 0,
         ok_only: bool = False,
@@ -1638,7 +1638,7 @@ class BotApiEmulator:
     async def wait_for_method(
         self,
         method: str,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = 5.0,
         *,
         chat_id: int | None = None,
         since: int = 0,
@@ -1656,7 +1656,7 @@ class BotApiEmulator:
         self,
         chat_id: int | None,
         count: int = 1,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = 5.0,
     ) -> list[SentMessage]:
         """Wait until the bot has sent at least ``count`` messages to ``chat_id``."""
         loop = asyncio.get_running_loop()
@@ -1681,7 +1681,7 @@ class BotApiEmulator:
         )
         return len(self._updates) - first
 
-    async def wait_until_consumed(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    async def wait_until_consumed(self, timeout: float = 5.0) -> None:
         """Wait until every queued update has been delivered to the bot."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
