@@ -12,6 +12,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import Application
+from tornado.httpserver import HTTPServer
 
 from bot.app import build_application
 from bot.commands import BUILTIN_NAMES
@@ -51,31 +52,47 @@ def run(settings: Settings | None = None) -> int:
     return 0
 
 
+async def start_webhook(
+    application: Application[Any, Any, Any, Any, Any, Any], settings: Settings
+) -> HTTPServer:
+    """Initialise and start the Application, register the webhook, open the HTTP server."""
+    assert settings.webhook_url and settings.webhook_secret
+    server = make_server(application, settings.webhook_url, settings.webhook_secret)
+    await application.initialize()
+    if application.post_init:
+        await application.post_init(application)
+    await application.bot.set_webhook(
+        settings.webhook_url,
+        secret_token=settings.webhook_secret,
+        allowed_updates=Update.ALL_TYPES,
+    )
+    await application.start()
+    server.listen(settings.port, address=settings.webhook_listen)
+    log.info("webhook server listening on %s:%s", settings.webhook_listen, settings.port)
+    return server
+
+
+async def stop_webhook(
+    application: Application[Any, Any, Any, Any, Any, Any], server: HTTPServer
+) -> None:
+    """Stop taking updates, let the ones in flight finish, then close everything."""
+    server.stop()
+    await application.stop()
+    if application.post_stop:
+        await application.post_stop(application)
+    await application.shutdown()
+    if application.post_shutdown:
+        await application.post_shutdown(application)
+
+
 async def serve_webhook(
     application: Application[Any, Any, Any, Any, Any, Any], settings: Settings
 ) -> None:
-    assert settings.webhook_url and settings.webhook_secret
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    server = make_server(application, settings.webhook_url, settings.webhook_secret)
-    async with application:
-        if application.post_init:
-            await application.post_init(application)
-        await application.bot.set_webhook(
-            settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-        await application.start()
-        server.listen(settings.port, address=settings.webhook_listen)
-        log.info("webhook server listening on %s:%s", settings.webhook_listen, settings.port)
-        await stop.wait()
-        log.info("stopping: no new updates; finishing what is in flight")
-        server.stop()
-        await application.stop()
-        if application.post_stop:
-            await application.post_stop(application)
-    if application.post_shutdown:
-        await application.post_shutdown(application)
+    server = await start_webhook(application, settings)
+    await stop.wait()
+    log.info("stopping: no new updates; finishing what is in flight")
+    await stop_webhook(application, server)

@@ -49,6 +49,7 @@ NEAR_MISS = 0.35
 ENTITY_SET_MAX = 8
 ENTITY_SCAN_LIMIT = 2000
 NAME_TIE = 0.85
+NAME_TIE_MARGIN = 0.05
 NAME_MAX_UNITS = 9
 PINYIN_FACTOR = 0.9
 OOV_IDF_BONUS = 1.0
@@ -756,7 +757,7 @@ class ReportIndex:
         if query.wants_set and len(hits) > 1:
             return SearchResult(query, "list", tuple(self._by_date(hits)))
         # A bare name ("大新美术馆") that several items match equally well asks for all of them.
-        tied = [h for h in hits if h.score >= NAME_TIE]
+        tied = [h for h in hits if h.score >= max(NAME_TIE, best - NAME_TIE_MARGIN)]
         if len(tied) > 1 and not (query.wants_number or query.wants_date) and self._is_name(query):
             return SearchResult(query, "list", tuple(self._by_date(tied)))
         related = [

@@ -27,9 +27,9 @@ MAX_BODY = 1 << 20
 
 class UpdateHandler(tornado.web.RequestHandler):
     def initialize(
-        self, application: Application[Any, Any, Any, Any, Any, Any], secret: str
+        self, bot_app: Application[Any, Any, Any, Any, Any, Any], secret: str
     ) -> None:
-        self.application_ = application
+        self.bot_app = bot_app
         self.secret = secret
 
     def check_xsrf_cookie(self) -> None:  # Telegram sends no cookies
@@ -43,20 +43,20 @@ class UpdateHandler(tornado.web.RequestHandler):
             return
         try:
             data = json.loads(self.request.body)
-            update = Update.de_json(data, self.application_.bot)
+            update = Update.de_json(data, self.bot_app.bot)
         except (ValueError, TypeError, KeyError):
             self.set_status(HTTPStatus.BAD_REQUEST)
             return
-        await self.application_.update_queue.put(update)
+        await self.bot_app.update_queue.put(update)
         self.set_status(HTTPStatus.OK)
 
 
 class HealthHandler(tornado.web.RequestHandler):
-    def initialize(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        self.application_ = application
+    def initialize(self, bot_app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        self.bot_app = bot_app
 
     def get(self) -> None:
-        running = self.application_.running
+        running = self.bot_app.running
         self.set_status(HTTPStatus.OK if running else HTTPStatus.SERVICE_UNAVAILABLE)
         self.write({"status": "ok" if running else "stopped"})
 
@@ -69,11 +69,11 @@ def make_server(
     application: Application[Any, Any, Any, Any, Any, Any], webhook_url: str, secret: str
 ) -> HTTPServer:
     routes: list[Any] = [
-        (r"/healthz", HealthHandler, {"application": application}),
+        (r"/healthz", HealthHandler, {"bot_app": application}),
         (
             re.escape(webhook_path(webhook_url)),
             UpdateHandler,
-            {"application": application, "secret": secret},
+            {"bot_app": application, "secret": secret},
         ),
     ]
     return HTTPServer(tornado.web.Application(routes), max_body_size=MAX_BODY)
