@@ -19,6 +19,7 @@ from bot.yamlsource import (
     DataValidationError,
     LocatedDocument,
     PathKey,
+    format_path,
     load_located_yaml,
 )
 
@@ -524,6 +525,30 @@ def _load_lexicon(doc: LocatedDocument) -> Lexicon | None:
     )
 
 
+def _item_paths(doc: LocatedDocument) -> list[PathKey]:
+    """Where each item sits in a clean report document, in the order of `Report.items()`."""
+    paths: list[PathKey] = []
+    for t, topic in enumerate(doc.data["topics"]):
+        paths.extend(("topics", t, "items", i) for i in range(len(topic.get("items") or [])))
+        for h, highlight in enumerate(topic.get("highlights") or []):
+            paths.extend(
+                ("topics", t, "highlights", h, "items", i)
+                for i in range(len(highlight.get("items") or []))
+            )
+    return paths
+
+
+def _section_paths(doc: LocatedDocument) -> list[PathKey]:
+    """Where each section sits in a clean report document, in the order of `sections()`."""
+    paths: list[PathKey] = []
+    for t, topic in enumerate(doc.data["topics"]):
+        paths.append(("topics", t))
+        paths.extend(
+            ("topics", t, "highlights", h) for h in range(len(topic.get("highlights") or []))
+        )
+    return paths
+
+
 def _check_unique(
     reports: list[tuple[LocatedDocument, Report]], reserved_commands: Iterable[str]
 ) -> list[DataError]:
@@ -533,61 +558,59 @@ def _check_unique(
     seen_items: dict[str, str] = {}
     seen_sections: dict[str, str] = {}
     seen_commands: dict[str, str] = {}
+
+    def where(doc: LocatedDocument, path: PathKey) -> str:
+        line = doc.line(path)
+        return f"{doc.file}:{line}" if line else doc.file
+
+    def error(doc: LocatedDocument, path: PathKey, message: str) -> None:
+        errors.append(DataError(doc.file, doc.line(path), format_path(path), message))
+
     for doc, report in reports:
+        path: PathKey = ("report", "id")
         if report.id in seen_reports:
-            errors.append(
-                DataError(
-                    doc.file,
-                    doc.line(("report", "id")),
-                    "report.id",
-                    f"report id '{report.id}' is also used in {seen_reports[report.id]}",
-                )
+            error(
+                doc,
+                path,
+                f"report id '{report.id}' is also used in {seen_reports[report.id]}; "
+                "give each report its own id",
             )
-        seen_reports[report.id] = doc.file
-        for item in report.items():
+        seen_reports.setdefault(report.id, where(doc, path))
+        for item, item_path in zip(report.items(), _item_paths(doc), strict=True):
+            path = (*item_path, "id")
             if item.id in seen_items:
-                errors.append(
-                    DataError(
-                        doc.file,
-                        None,
-                        f"item {item.id}",
-                        f"duplicate item id '{item.id}' (also in {seen_items[item.id]}); "
-                        "give each item its own id",
-                    )
+                error(
+                    doc,
+                    path,
+                    f"duplicate item id '{item.id}' (also in {seen_items[item.id]}); "
+                    "give each item its own id",
                 )
-            seen_items[item.id] = doc.file
-        for section in report.sections():
+            seen_items.setdefault(item.id, where(doc, path))
+        for section, section_path in zip(report.sections(), _section_paths(doc), strict=True):
+            path = (*section_path, "id")
             if section.id in seen_sections:
-                errors.append(
-                    DataError(
-                        doc.file,
-                        None,
-                        f"section {section.id}",
-                        f"duplicate section id '{section.id}' (also in "
-                        f"{seen_sections[section.id]})",
-                    )
+                error(
+                    doc,
+                    path,
+                    f"duplicate section id '{section.id}' (also in "
+                    f"{seen_sections[section.id]}); give each section its own id",
                 )
-            seen_sections[section.id] = doc.file
+            seen_sections.setdefault(section.id, where(doc, path))
+            path = (*section_path, "command")
             if section.command in reserved:
-                errors.append(
-                    DataError(
-                        doc.file,
-                        None,
-                        f"section {section.id}",
-                        f"command '/{section.command}' is a built-in command; choose another name",
-                    )
+                error(
+                    doc,
+                    path,
+                    f"command '/{section.command}' is a built-in command; choose another name",
                 )
             elif section.command in seen_commands:
-                errors.append(
-                    DataError(
-                        doc.file,
-                        None,
-                        f"section {section.id}",
-                        f"duplicate command '/{section.command}' (also in "
-                        f"{seen_commands[section.command]}); command names must be unique",
-                    )
+                error(
+                    doc,
+                    path,
+                    f"duplicate command '/{section.command}' (also in "
+                    f"{seen_commands[section.command]}); command names must be unique",
                 )
-            seen_commands[section.command] = doc.file
+            seen_commands.setdefault(section.command, where(doc, path))
     return errors
 
 

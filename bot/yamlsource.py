@@ -97,7 +97,9 @@ def load_located_yaml(path: Path, display_name: str | None = None) -> LocatedDoc
         node = loader.get_single_node()
         document = LocatedDocument(name, None)
         if node is None:
-            document.error((), "the file is empty; it must hold a YAML mapping")
+            # No node, so no line to point at: the problem is the whole file, from line 1.
+            message = "the file is empty; it must hold a YAML mapping (see data/SCHEMA.md)"
+            document.errors.append(DataError(name, 1, "(document)", message))
             return document
         _walk(node, (), document)
         document.data = loader.construct_document(node)
