@@ -1,0 +1,146 @@
+"""Whole-bot benchmarks against the local Bot API emulator (part of `python -m bot bench`).
+
+Both benchmarks run the real Application in polling mode over HTTP on 127.0.0.1, with the
+emulator in the same process; the echo baseline pays the same emulator and HTTP costs, so the
+ratio isolates what our handlers add.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+from bot.app import build_application
+from bot.bench import SAMPLE_QUESTIONS
+from bot.config import DEFAULT_DATA_DIR, Settings
+from bot.emulator import BotApiEmulator
+from bot.report import load_knowledge_base
+from bot.storage import Schedule, Storage
+
+TOKEN = "123456:benchmark-token-for-the-local-emulator"
+ADMIN = 999
+FIRST_CHAT = 10_000
+
+
+async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_message and update.effective_message.text:
+        await update.effective_message.reply_text(update.effective_message.text)
+
+
+async def _drive(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    emulator: BotApiEmulator,
+    count: int,
+) -> tuple[float, float]:
+    """Push `count` questions from distinct users; wall and CPU seconds until all are answered."""
+    await application.initialize()
+    if application.post_init:
+        await application.post_init(application)
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    baseline = emulator.method_counts["sendMessage"]
+    wall, cpu = time.perf_counter(), time.process_time()
+    for n in range(count):
+        emulator.user_message(FIRST_CHAT + n, SAMPLE_QUESTIONS[n % len(SAMPLE_QUESTIONS)])
+    await emulator.wait_for(
+        lambda _: emulator.method_counts["sendMessage"] - baseline >= count, timeout=600
+    )
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    await application.updater.stop()
+    await application.stop()
+    if application.post_stop:
+        await application.post_stop(application)
+    await application.shutdown()
+    if application.post_shutdown:
+        await application.post_shutdown(application)
+    return wall, cpu
+
+
+def _settings(emulator: BotApiEmulator, folder: Path, **changes: Any) -> Settings:
+    base = Settings(
+        token=TOKEN,
+        api_base_url=emulator.base_url,
+        database_path=folder / "bench.sqlite3",
+        admin_ids=frozenset({ADMIN}),
+    )
+    return replace(base, **changes)
+
+
+async def bench_bot(quick: bool) -> None:
+    count = 100 if quick else 600
+    kb = load_knowledge_base(DEFAULT_DATA_DIR)
+    print(f"whole bot vs echo ({count} questions through polling against the local emulator)")
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        async with BotApiEmulator() as emulator:
+            echo = ApplicationBuilder().token(TOKEN).base_url(emulator.base_url).build()
+            echo.add_handler(MessageHandler(filters.TEXT, _echo))
+            rows.append(("echo", *await _drive(echo, emulator, count)))
+        async with BotApiEmulator() as emulator:
+            settings = _settings(emulator, Path(folder), rate_overall=0, rate_group=0)
+            ours = build_application(settings, kb, Storage(settings.database_path))
+            rows.append(("report bot", *await _drive(ours, emulator, count)))
+    print(f"  {'app':<11} {'updates/s':>10} {'CPU ms/update':>14}")
+    for name, wall, cpu in rows:
+        print(f"  {name:<11} {count / wall:>10.1f} {cpu / count * 1000:>14.2f}")
+    echo_cpu, ours_cpu = rows[0][2], rows[1][2]
+    print(f"  cost ratio (CPU per update, report bot / echo): {ours_cpu / echo_cpu:.2f}x")
+
+
+async def bench_broadcast(quick: bool) -> None:
+    chats = 200 if quick else 1000
+    kb = load_knowledge_base(DEFAULT_DATA_DIR)
+    print(f"broadcast to {chats} chats with Telegram's limits (30/s overall, 20/min per group)")
+    with tempfile.TemporaryDirectory() as folder:
+        async with BotApiEmulator() as emulator:
+            settings = _settings(emulator, Path(folder))
+            storage = Storage(settings.database_path)
+            for n in range(chats):
+                chat_id = FIRST_CHAT + n
+                storage.upsert_chat(chat_id, "private", f"user {n}")
+                storage.set_subscription(chat_id, Schedule("daily", 9, 0), chat_id)
+            application = build_application(settings, kb, storage)
+            await application.initialize()
+            if application.post_init:
+                await application.post_init(application)
+            await application.start()
+            assert application.updater is not None
+            await application.updater.start_polling(poll_interval=0.0, timeout=1)
+
+            emulator.user_message(ADMIN, "/announce 基准测试公告")
+            preview = (await emulator.wait_for_messages(ADMIN, 1, timeout=10))[-1]
+            started = time.perf_counter()
+            emulator.callback_query(ADMIN, ADMIN, preview.message_id, preview.callback_data[0])
+
+            def delivered() -> int:
+                return sum(
+                    1
+                    for m in emulator.sent_messages()
+                    if m.from_bot and m.chat_id >= FIRST_CHAT and m.chat_id < FIRST_CHAT + chats
+                )
+
+            await emulator.wait_for(lambda _: delivered() >= chats // 3, timeout=600)
+            asked = time.perf_counter()
+            emulator.user_message(ADMIN + 1, "宋涛什么时候来广州考察")
+            await emulator.wait_for_messages(ADMIN + 1, 1, timeout=60)
+            latency = time.perf_counter() - asked
+            await emulator.wait_for(lambda _: delivered() >= chats, timeout=600)
+            elapsed = time.perf_counter() - started
+            await asyncio.sleep(0.2)
+            await application.updater.stop()
+            await application.stop()
+            if application.post_stop:
+                await application.post_stop(application)
+            await application.shutdown()
+            if application.post_shutdown:
+                await application.post_shutdown(application)
+    print(f"  delivered {chats} in {elapsed:.1f} s: {chats / elapsed:.1f} messages/s")
+    print(f"  a question asked mid-broadcast was answered in {latency * 1000:.0f} ms")

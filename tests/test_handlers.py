@@ -1,0 +1,94 @@
+"""Handlers through `Application.process_update` with real `Update` objects.
+
+The bot's requests go to `EmulatorRequest`, a recording fake that answers from the emulator's
+logic in-process (no HTTP, no polling), so each test is a direct call and its assertions read
+the calls the handler made.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.emulator import BotApiEmulator
+from tests.conftest import USER_ID, feed
+
+GROUP = -1001234567890
+
+
+def sent_texts(emulator: BotApiEmulator, chat_id: int) -> list[str]:
+    return [m.plain or "" for m in emulator.sent_messages(chat_id) if m.from_bot]
+
+
+async def test_post_init_registers_command_menus(
+    offline_app: Any, emulator: BotApiEmulator
+) -> None:
+    private = {c["command"] for c in emulator.commands(scope={"type": "all_private_chats"})}
+    assert {"start", "help", "topics", "search", "month", "youth", "story"} <= private
+    assert "announce" not in private  # admin commands stay out of everyone's menu
+
+
+async def test_help_lists_every_topic_command(offline_app: Any, emulator: BotApiEmulator) -> None:
+    await feed(offline_app, emulator.user_message(USER_ID, "/help"))
+    (text,) = sent_texts(emulator, USER_ID)
+    for command in ("/visits", "/awards", "/highlights", "/party", "/integration", "/search"):
+        assert command in text
+
+
+async def test_question_in_private_chat_is_logged(
+    offline_app: Any, emulator: BotApiEmulator
+) -> None:
+    await feed(offline_app, emulator.user_message(USER_ID, "聘请了几名台湾调解员"))
+    (text,) = sent_texts(emulator, USER_ID)
+    assert "20名台籍人士" in text
+    storage = offline_app.bot_data["services"].storage
+    assert storage.top_unanswered() == []
+    await feed(offline_app, emulator.user_message(USER_ID, "广州哪家早茶好吃"))
+    assert [q for q, _ in storage.top_unanswered()] == ["广州哪家早茶好吃"]
+
+
+async def test_group_chatter_is_ignored_and_mentions_answered(
+    offline_app: Any, emulator: BotApiEmulator
+) -> None:
+    emulator.add_chat(GROUP, "supergroup", title="讨论组")
+    await feed(offline_app, emulator.user_message(GROUP, "今天开会吗", user_id=USER_ID))
+    assert sent_texts(emulator, GROUP) == []
+    await feed(offline_app, emulator.user_message(GROUP, "@gz_report_bot 宋涛", user_id=USER_ID))
+    (answer,) = sent_texts(emulator, GROUP)
+    assert "宋涛" in answer
+    await feed(offline_app, emulator.user_message(GROUP, "/topics@other_bot", user_id=USER_ID))
+    await feed(offline_app, emulator.user_message(GROUP, "/nonsense", user_id=USER_ID))
+    assert len(sent_texts(emulator, GROUP)) == 1
+
+
+async def test_menu_button_returns_to_the_topic_list(
+    offline_app: Any, emulator: BotApiEmulator
+) -> None:
+    await feed(offline_app, emulator.user_message(USER_ID, "/party"))
+    (page,) = [m for m in emulator.sent_messages(USER_ID) if m.from_bot]
+    await feed(offline_app, emulator.callback_query(USER_ID, USER_ID, page.message_id, "MENU"))
+    edited = emulator.message(USER_ID, page.message_id)
+    assert edited is not None and "请选择专题" in (edited.plain or "")
+    assert "SEC party 1" in edited.callback_data
+
+
+async def test_pressing_the_current_page_changes_nothing_and_does_not_fail(
+    offline_app: Any, emulator: BotApiEmulator
+) -> None:
+    await feed(offline_app, emulator.user_message(USER_ID, "/story"))
+    (page,) = [m for m in emulator.sent_messages(USER_ID) if m.from_bot]
+    await feed(
+        offline_app, emulator.callback_query(USER_ID, USER_ID, page.message_id, "SEC story 1")
+    )
+    assert emulator.callback_answers  # the button press was acknowledged
+    assert emulator.internal_errors == []
+
+
+async def test_stale_button_for_a_removed_section_gets_an_alert(
+    offline_app: Any, emulator: BotApiEmulator
+) -> None:
+    await feed(offline_app, emulator.user_message(USER_ID, "/party"))
+    (page,) = [m for m in emulator.sent_messages(USER_ID) if m.from_bot]
+    await feed(
+        offline_app, emulator.callback_query(USER_ID, USER_ID, page.message_id, "SEC gone 1")
+    )
+    assert emulator.callback_answers[-1].params.get("show_alert") is True
