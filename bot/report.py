@@ -287,7 +287,9 @@ def check_fields(
     for key, field_spec in spec.items():
         if key not in value or value[key] is None:
             if field_spec.required:
-                doc.error(path, f"missing required key '{key}' ({TYPE_NAMES[field_spec.kind]})")
+                doc.error(
+                    path, f"missing required key '{key}'; add it ({TYPE_NAMES[field_spec.kind]})"
+                )
                 ok = False
             continue
         if not _type_ok(field_spec.kind, value[key]):
@@ -493,7 +495,9 @@ class _ReportBuilder:
                 return None
             last = calendar.monthrange(year or 2024, month)[1]
             if not 1 <= day <= last:
-                self.doc.error((*path, "day"), f"day {day} does not exist in month {month}")
+                self.doc.error(
+                    (*path, "day"), f"day {day} does not exist in month {month}; use 1-{last}"
+                )
                 return None
         return ItemDate(year, month, day, value.get("label") or "")
 

@@ -26,9 +26,7 @@ MAX_BODY = 1 << 20
 
 
 class UpdateHandler(tornado.web.RequestHandler):
-    def initialize(
-        self, bot_app: Application[Any, Any, Any, Any, Any, Any], secret: str
-    ) -> None:
+    def initialize(self, bot_app: Application[Any, Any, Any, Any, Any, Any], secret: str) -> None:
         self.bot_app = bot_app
         self.secret = secret
 
