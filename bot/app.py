@@ -22,7 +22,7 @@ from bot.report import KnowledgeBase
 from bot.search import ReportIndex
 from bot.services import SERVICES_KEY, Services
 from bot.storage import Storage
-from bot.texts import Language, texts_for
+from bot.texts import LANGUAGES, Language, texts_for
 
 log = logging.getLogger(__name__)
 RATE_LIMIT_RETRIES = 2
@@ -90,6 +90,11 @@ async def post_init(application: Application) -> None:
         await bot.set_my_commands(command_menu(kb, "zh-hans", groups), scope=scope)
         await bot.set_my_commands(command_menu(kb, "en", groups), scope=scope, language_code="en")
     await bot.set_my_commands(command_menu(kb, "zh-hans", False))
+    # Warm up what the first question would otherwise pay for: OpenCC dictionaries, the
+    # Traditional texts (converted once) and the search's regular expressions.
+    for language in LANGUAGES:
+        texts_for(language)
+    services.index.search("臺灣青年 warm-up")
     handlers.start_background(application)
     log.info(
         "bot @%s ready at %s: %d items, mode %s",

@@ -5,13 +5,14 @@ Handlers reach them through `services(context)`; nothing lives in module globals
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import UTC, datetime
 
 from bot.config import Settings
 from bot.report import KnowledgeBase
 from bot.search import ReportIndex
-from bot.storage import Storage
+from bot.storage import QuestionRecord, Storage
 
 SERVICES_KEY = "services"
 
@@ -23,11 +24,22 @@ class Services:
     index: ReportIndex
     storage: Storage
     bot_username: str = ""
-    # Background tasks (broadcasts) by id, so shutdown can wait for them.
-    tasks: dict[str, Any] = field(default_factory=dict)
+    # Questions wait here and reach the database in batches, off the answer path.
+    pending_questions: list[QuestionRecord] = field(default_factory=list)
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.admin_ids
+
+    def record_question(
+        self, chat_id: int, user_id: int | None, text: str, answered: bool, top: str | None
+    ) -> None:
+        self.pending_questions.append(
+            QuestionRecord(chat_id, user_id, text, answered, top, datetime.now(UTC))
+        )
+
+    async def flush_questions(self) -> int:
+        batch, self.pending_questions = self.pending_questions, []
+        return await asyncio.to_thread(self.storage.log_questions, batch) if batch else 0
 
     def reload(self, kb: KnowledgeBase) -> None:
         """Swap in new data: the index is rebuilt once here, never per message."""

@@ -167,6 +167,16 @@ class BroadcastStateError(StorageError):
 
 
 @dataclass(frozen=True, slots=True)
+class QuestionRecord:
+    chat_id: int
+    user_id: int | None
+    text: str
+    answered: bool
+    top_item_id: str | None
+    at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ChatRecord:
     chat_id: int
     type: str
@@ -1014,6 +1024,33 @@ class Storage:
                     _ts(at),
                 ),
             )
+
+    def log_questions(self, records: Iterable[QuestionRecord]) -> int:
+        """Many questions in one transaction (the bot buffers them off the answer path)."""
+        rows = [
+            (
+                r.chat_id,
+                r.user_id,
+                r.text[:QUESTION_MAX_CHARS],
+                normalize_question(r.text[:QUESTION_MAX_CHARS]),
+                int(r.answered),
+                r.top_item_id,
+                _ts(r.at),
+            )
+            for r in records
+        ]
+        if not rows:
+            return 0
+        with self._write() as conn:
+            conn.executemany(
+                """
+                INSERT INTO questions
+                    (chat_id, user_id, text, normalized, answered, top_item_id, asked_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                rows,
+            )
+        return len(rows)
 
     def questions_since(self, since: datetime) -> int:
         with self._read() as conn:

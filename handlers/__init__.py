@@ -26,7 +26,7 @@ from handlers import (
     subscriptions,
     topics,
 )
-from handlers.common import App, Context
+from handlers.common import App, Context, app_services
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +64,23 @@ def register(application: App, kb: KnowledgeBase) -> None:
     application.add_error_handler(errors.error_handler)
 
 
+QUESTION_FLUSH_SECONDS = 5
+
+
+async def flush_questions_job(context: Context) -> None:
+    await app_services(context.application).flush_questions()
+
+
 def start_background(application: App) -> None:
-    """At start: digest schedules from the database, and interrupted broadcasts."""
+    """At start: digest schedules from the database, interrupted broadcasts, the question log."""
     subscriptions.schedule_all(application)
     announce.resume_broadcasts(application)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            flush_questions_job, QUESTION_FLUSH_SECONDS, name="flush-questions"
+        )
 
 
 async def stop_background(application: App) -> None:
     await announce.stop_broadcasts(application)
+    await app_services(application).flush_questions()

@@ -22,6 +22,7 @@ async def stats_command(update: Update, context: Context) -> None:
     midnight = datetime.now(svc.settings.timezone).replace(
         hour=0, minute=0, second=0, microsecond=0
     )
+    await svc.flush_questions()
     stats = await asyncio.to_thread(svc.storage.stats, midnight)
     by_type = stats.active_chats_by_type
     unanswered = "\n".join(f"• {escape(text)} ({count})" for text, count in stats.top_unanswered)

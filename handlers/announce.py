@@ -109,9 +109,18 @@ def start_run(application: App, broadcast_id: int) -> None:
     run = BroadcastRun(
         svc.storage, broadcast_id, telegram_sender(application), progress, moved, gone
     )
-    task = application.create_task(run.run(), name=f"broadcast-{broadcast_id}")
+    # Not `application.create_task`: `Application.stop()` awaits those tasks to the end, so a
+    # shutdown would deliver the whole broadcast first; `stop_broadcasts` (post_stop) ends it
+    # after the message in flight and the next start resumes it.
+    task = asyncio.create_task(run.run(), name=f"broadcast-{broadcast_id}")
     _runs(application)[broadcast_id] = (run, task)
-    task.add_done_callback(lambda _: _runs(application).pop(broadcast_id, None))
+    task.add_done_callback(lambda done: _run_finished(application, broadcast_id, done))
+
+
+def _run_finished(application: App, broadcast_id: int, task: asyncio.Task[dict[str, int]]) -> None:
+    _runs(application).pop(broadcast_id, None)
+    if not task.cancelled() and task.exception() is not None:
+        log.error("broadcast %s stopped by an error", broadcast_id, exc_info=task.exception())
 
 
 def render_progress(texts: Texts, counts: dict[str, int], final: bool) -> str:
@@ -136,7 +145,11 @@ async def stop_broadcasts(application: App, grace: float = 10.0) -> None:
     for run, _ in runs:
         run.stop()
     if runs:
-        await asyncio.wait([task for _, task in runs], timeout=grace)
+        _, late = await asyncio.wait([task for _, task in runs], timeout=grace)
+        for task in late:  # an unsettled delivery becomes "uncertain" at the next start
+            task.cancel()
+        if late:
+            await asyncio.wait(late)
 
 
 def _parse_announcement(update: Update, context: Context) -> tuple[str, bool, bool] | None:

@@ -12,7 +12,7 @@ from telegram.ext import ChatMemberHandler, MessageHandler, TypeHandler, filters
 
 from bot.render import report_title
 from handlers.common import App, Context, app_services, services, texts_of
-from handlers.subscriptions import move_digest_job, remove_digest_job
+from handlers.subscriptions import move_digest_job, remove_digest_job, schedule_digest
 
 log = logging.getLogger(__name__)
 PRESENT = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED}
@@ -39,6 +39,11 @@ async def my_chat_member(update: Update, context: Context) -> None:
     if is_member:
         svc.storage.upsert_chat(chat.id, chat.type, chat.title or chat.full_name, active=True)
         log.info("chat=%s update=%s bot added (%s)", chat.id, update.update_id, chat.type)
+        if not was_member:
+            # Back after a removal: the kept subscription runs again, as after a restart.
+            subscription = svc.storage.get_subscription(chat.id)
+            if subscription is not None:
+                schedule_digest(context.application, chat.id, subscription.schedule)
         if not was_member and chat.type in (Chat.GROUP, Chat.SUPERGROUP):
             texts = texts_of(update, context)
             kb = svc.kb

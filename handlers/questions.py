@@ -45,7 +45,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     await reply_html(update, html, answer_keyboard(result, texts, private))
     user = update.effective_user
     best = result.best
-    svc.storage.log_question(
+    svc.record_question(
         chat.id if chat else 0,
         user.id if user else None,
         cleaned,

@@ -7,6 +7,7 @@ the calls the handler made.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.emulator import BotApiEmulator
@@ -40,10 +41,13 @@ async def test_question_in_private_chat_is_logged(
     await feed(offline_app, emulator.user_message(USER_ID, "聘请了几名台湾调解员"))
     (text,) = sent_texts(emulator, USER_ID)
     assert "20名台籍人士" in text
-    storage = offline_app.bot_data["services"].storage
-    assert storage.top_unanswered() == []
+    services = offline_app.bot_data["services"]
+    await services.flush_questions()
+    assert services.storage.top_unanswered() == []
+    assert services.storage.questions_since(datetime(2000, 1, 1, tzinfo=UTC)) == 1
     await feed(offline_app, emulator.user_message(USER_ID, "广州哪家早茶好吃"))
-    assert [q for q, _ in storage.top_unanswered()] == ["广州哪家早茶好吃"]
+    await services.flush_questions()
+    assert [q for q, _ in services.storage.top_unanswered()] == ["广州哪家早茶好吃"]
 
 
 async def test_group_chatter_is_ignored_and_mentions_answered(
