@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import cast
 
+from dotenv import load_dotenv
+
 from bot.commands import BUILTIN_NAMES
 from bot.config import DEFAULT_DATA_DIR, ConfigError, Settings
 from bot.ingest import IngestError, ingest
@@ -66,6 +68,8 @@ def _data_dir() -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # A .env file in the working directory fills in variables the environment does not set.
+    load_dotenv(Path.cwd() / ".env", override=False)
     command = args.command or "run"
     try:
         if command == "validate":

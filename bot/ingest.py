@@ -117,8 +117,23 @@ def parse_source(text: str, path: str = "<source>") -> ParsedReport:
     return ParsedReport(title=title, intro=intro, topics=topics)
 
 
+DATE_PREFIX = re.compile(r"^(\d{4}年)?(\d{1,2}月)?(\d{1,2}日)?[，,、]?")
+TITLE_CHARS = 20
+
+
+def draft_title(text: str) -> str:
+    """A first title from the text (its start without the date), to be rewritten by hand."""
+    body = DATE_PREFIX.sub("", text).strip("。") or text
+    return body[:TITLE_CHARS]
+
+
 def _item_skeleton(item_id: str, item: dict[str, Any]) -> dict[str, Any]:
-    return {"id": item_id, "number": item["number"], "text": item["text"]}
+    return {
+        "id": item_id,
+        "number": item["number"],
+        "text": item["text"],
+        "title": draft_title(item["text"]),
+    }
 
 
 def to_yaml_document(parsed: ParsedReport, report_id: str, source: str) -> dict[str, Any]:
