@@ -606,6 +606,8 @@ class ReportIndex:
             return np.zeros(len(self.items), dtype=np.float32)
         importance = self.chars.importance(units)
         by_chars = self.chars.score(units, importance)
+        if by_chars.size and float(by_chars.max()) >= PINYIN_FACTOR:
+            return by_chars  # sound (at most PINYIN_FACTOR) cannot beat a match this good
         # Same importance as by characters: sound may rescue a typo, never make a word unknown
         # to the report look common.
         by_sound = self.pinyin.score([pinyin_of(u) for u in units], importance) * PINYIN_FACTOR
