@@ -194,7 +194,12 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
         return "".join(tag for _, tag in tags)
 
     for token in _tokens(text):
-        reserve = len(closing(open_tags)) + len(token)
+        # Room for the token and for closing every tag open after it (its own included).
+        opened = _TAG.fullmatch(token)
+        after = (
+            [*open_tags, (opened.group(2), token)] if opened and not opened.group(1) else open_tags
+        )
+        reserve = len(closing(after)) + len(token)
         if length + reserve > limit and current:
             if last_break is not None and last_break > 0:
                 head, tail = current[:last_break], current[last_break:]

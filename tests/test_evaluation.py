@@ -1,0 +1,93 @@
+"""A floor under answer quality: a search regression fails CI, not a user."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.config import DEFAULT_DATA_DIR
+from bot.evaluation import CATEGORIES, EvalQuestion, EvalReport, evaluate, load_questions
+from bot.report import KnowledgeBase
+from bot.search import ReportIndex
+
+QUESTIONS = DEFAULT_DATA_DIR / "eval" / "questions.yaml"
+TOP1_FLOORS = {
+    "direct": 0.95,
+    "paraphrase": 0.65,
+    "traditional": 0.9,
+    "typo": 0.9,
+    "name": 0.95,
+    "date": 0.95,
+    "number": 0.95,
+    "english": 0.9,
+    "offtopic": 0.95,
+}
+SET_RECALL_FLOOR = 0.95
+REFUSAL_FLOOR = 0.95
+
+
+@pytest.fixture(scope="module")
+def questions(kb: KnowledgeBase) -> list[EvalQuestion]:
+    return load_questions(QUESTIONS, set(kb.items))
+
+
+@pytest.fixture(scope="module")
+def report(index: ReportIndex, questions: list[EvalQuestion]) -> EvalReport:
+    return evaluate(index, questions)
+
+
+def test_floors_cover_every_category() -> None:
+    assert set(TOP1_FLOORS) == set(CATEGORIES)
+
+
+def test_the_question_file(questions: list[EvalQuestion], kb: KnowledgeBase) -> None:
+    assert len(questions) >= 150
+    counts = Counter(q.category for q in questions)
+    assert set(counts) == set(CATEGORIES), counts
+    for question in questions:
+        assert question.kind in ("single", "list", "none")
+        assert all(item_id in kb.items for item_id in question.expect), question
+        assert (question.kind == "none") == (not question.expect), question
+        assert (question.category == "offtopic") == (question.kind == "none"), question
+    assert any(q.kind == "list" for q in questions)
+
+
+def test_unknown_expected_ids_are_rejected(tmp_path: Path, kb: KnowledgeBase) -> None:
+    path = tmp_path / "questions.yaml"
+    path.write_text("- q: 宋涛\n  category: name\n  expect: [visits-99]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="visits-99"):
+        load_questions(path, set(kb.items))
+
+
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_top1_floor(report: EvalReport, category: str) -> None:
+    score = report.categories[category]
+    assert score.total > 0
+    misses = [
+        o.question.q for o in report.outcomes if o.question.category == category and not o.top1
+    ]
+    assert score.top1_rate >= TOP1_FLOORS[category], misses
+
+
+def test_set_recall_floor(report: EvalReport) -> None:
+    assert report.set_recall >= SET_RECALL_FLOOR
+
+
+def test_refusal_rate_floor(report: EvalReport) -> None:
+    assert report.refusal_rate >= REFUSAL_FLOOR
+
+
+def test_cli_eval_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval"]) == 0
+    out = capsys.readouterr().out
+    header = out.splitlines()[0].split()
+    assert header == ["category", "n", "top-1", "top-3"]
+    rows = {line.split()[0]: line.split() for line in out.splitlines() if line.strip()}
+    for category in CATEGORIES:
+        assert category in rows, out
+        assert 0.0 <= float(rows[category][2]) <= 1.0
+    assert "set answers: recall" in out
+    assert "off-topic refusal rate" in out

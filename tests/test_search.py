@@ -1,0 +1,306 @@
+"""Search on the real data: every kind of question, the cut-off, and input that must not crash."""
+
+from __future__ import annotations
+
+import builtins
+import pathlib
+import random
+
+import pytest
+
+from bot.normalize import MAX_QUERY_CHARS, normalize
+from bot.report import KnowledgeBase
+from bot.search import CoverageIndex, ReportIndex, SearchResult
+
+
+def ids(result: SearchResult) -> list[str]:
+    return [hit.item.id for hit in result.hits]
+
+
+def top(index: ReportIndex, question: str) -> str:
+    result = index.search(question)
+    assert result.kind != "none", (question, result.reason)
+    return result.hits[0].item.id
+
+
+def dated(kb: KnowledgeBase, month: int) -> list[str]:
+    """Every item of a month, in the order a list answer must have (by date, then id)."""
+    items = [i for i in kb.all_items() if i.date and i.date.month == month]
+    return [i.id for i in sorted(items, key=lambda i: i.sort_key())]
+
+
+# --------------------------------------------------------------------------- question kinds
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("宋涛什么时候来广州考察", "visits-02"),
+        ("哩贺朋友", "awards-02"),
+        ("台湾调解员", "integration-03"),
+        ("第九届穗台青年论坛", "exchange-03"),
+        ("租金补贴", "youth-04"),
+    ],
+)
+def test_direct_keyword(index: ReportIndex, question: str, expected: str) -> None:
+    result = index.search(question)
+    assert result.kind == "single"
+    assert ids(result) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("traditional", "simplified", "expected"),
+    [
+        ("臺灣大學生 實習", "台湾大学生 实习", "youth-02"),
+        ("臺灣大學生來廣州實習", "台湾大学生来广州实习", "youth-02"),
+        ("網路用戶好評", "网络用户好评", "exchange-01"),
+        ("臺灣青年志願者服務總隊", "台湾青年志愿者服务总队", "youth-01"),
+        ("海協會會長張志軍", "海协会会长张志军", "visits-03"),
+    ],
+)
+def test_traditional_chinese_with_taiwan_vocabulary(
+    index: ReportIndex, traditional: str, simplified: str, expected: str
+) -> None:
+    result = index.search(traditional)
+    assert result.query.script == "hant"
+    assert ids(result) == ids(index.search(simplified))
+    assert top(index, traditional) == expected
+
+
+@pytest.mark.parametrize(
+    ("traditional", "simplified"),
+    [("資訊", "信息"), ("網路", "网络"), ("臺灣", "台湾"), ("計程車", "出租车")],
+)
+def test_normalize_converts_taiwan_phrasing(traditional: str, simplified: str) -> None:
+    assert normalize(traditional) == simplified
+
+
+def test_normalize_drops_punctuation_case_and_width() -> None:
+    assert normalize("ＡＢＣ，宋涛！ Song") == "abc宋涛song"
+
+
+def test_traditional_and_simplified_questions_meet(index: ReportIndex) -> None:
+    assert index.parse("臺灣大學生 實習").content == index.parse("台湾大学生实习").content
+    assert ids(index.search("網路")) == ids(index.search("网络"))
+    assert ids(index.search("資訊")) == ids(index.search("信息")) == ["story-07"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("宋滔", "visits-02"), ("宋滔来广州考察", "visits-02"), ("张志君", "visits-03")],
+)
+def test_typo_and_homophone(index: ReportIndex, question: str, expected: str) -> None:
+    assert top(index, question) == expected
+
+
+def test_a_name_alone(index: ReportIndex) -> None:
+    result = index.search("宋涛")
+    assert result.kind == "single"
+    assert ids(result) == ["visits-02"]
+
+
+def test_a_name_in_several_items_lists_them_all(index: ReportIndex) -> None:
+    result = index.search("黎建南")
+    assert result.kind == "list"
+    assert ids(result) == ["exchange-01", "story-07"]
+
+
+@pytest.mark.parametrize(
+    ("question", "month"),
+    [("5月", 5), ("5月有哪些活动", 5), ("十一月", 11), ("11月份", 11), ("年底", 12), ("May", 5)],
+)
+def test_months_return_the_whole_set_by_date(
+    index: ReportIndex, kb: KnowledgeBase, question: str, month: int
+) -> None:
+    result = index.search(question)
+    assert result.kind == "list"
+    assert ids(result) == dated(kb, month)
+    assert month in result.query.months
+
+
+def test_a_month_and_a_day(index: ReportIndex) -> None:
+    assert top(index, "12月27日") == "visits-03"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("台青创业基地入驻了多少团队", "youth-05"),
+        ("穗台经贸论坛有多少人参加", "economy-03"),
+        ("台商大讲堂办了几期", "integration-02"),
+    ],
+)
+def test_numbers(index: ReportIndex, question: str, expected: str) -> None:
+    result = index.search(question)
+    assert result.query.wants_number
+    assert result.kind == "single"
+    assert ids(result) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Taiwan youth internship", "youth-02"),
+        ("cross-strait economic forum", "economy-03"),
+        ("Song Tao", "visits-02"),
+    ],
+)
+def test_english(index: ReportIndex, question: str, expected: str) -> None:
+    result = index.search(question)
+    assert result.query.script == "latin"
+    assert top(index, question) == expected
+
+
+@pytest.mark.parametrize(
+    ("variant", "canonical", "expected"),
+    [
+        ("台青创业基地入驻了多少团队", "台湾青年创业基地入驻了多少团队", "youth-05"),
+        ("穗台经贸论坛", "广州台经贸论坛", "economy-03"),
+        ("台企上市", "台资企业上市", "economy-02"),
+        ("国台办主任", "国务院台办主任", "visits-02"),
+    ],
+)
+def test_aliases(index: ReportIndex, variant: str, canonical: str, expected: str) -> None:
+    assert index.parse(variant).content == index.parse(canonical).content
+    assert ids(index.search(variant)) == ids(index.search(canonical))
+    assert expected in ids(index.search(variant))
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["今天天气怎么样", "深圳台办2023年做了什么", "2019年广州对台工作", "asdfgh", "👍👍", "你好"],
+)
+def test_off_topic_questions_are_refused_with_suggestions(
+    index: ReportIndex, kb: KnowledgeBase, question: str
+) -> None:
+    result = index.search(question)
+    assert result.kind == "none"
+    assert result.hits == ()
+    assert result.suggestions
+    assert all(kb.section(s.id) is s for s in result.suggestions)
+
+
+def test_refusal_reasons(index: ReportIndex) -> None:
+    assert index.search("深圳台办2023年做了什么").reason == "other place: 深圳"
+    assert index.search("2019年广州对台工作").reason == "other year: 2019"
+    assert index.search("你好").reason == "smalltalk"
+
+
+# --------------------------------------------------------------------------- bad input
+
+NASTY = [
+    "",
+    " ",
+    "\t\n  \r\n",
+    "？？！！",
+    "...,,,;;;",
+    "!@#$%^&*()_+-=[]{}|;':\",./<>?",
+    "😀",
+    "👍👍",
+    "🇹🇼🇨🇳👨‍👩‍👧‍👦",
+    "宋" * 10_000,
+    "a" * 10_000,
+    "宋涛 " * 3_000,
+    "\x00\x01\x07\x1b[31m宋涛\x7f",
+    "\u200b\u200c\u200d\ufeff\u2060",
+    "\u202e宋涛\u202c",
+    "<b>宋涛</b>",
+    "<script>alert('x')</script>",
+    "&amp; &lt; &#x27; &#0;",
+    "Song Tao 宋涛 visit 广州 ΑΒΓ абв עברית العربية",
+    "\ud800\udfff",
+    "%s %d {0} {name} ${x}",
+    "第一一一一一一一一一届",
+    "99999999999999999999年13月45日",
+    "十十十十月",
+    "SELECT * FROM items; --",
+    "ｆｕｌｌ　ｗｉｄｔｈ　宋涛",
+    "\n".join(["宋涛"] * 500),
+]
+
+
+def random_strings(count: int, seed: int = 20231227) -> list[str]:
+    rng = random.Random(seed)
+    alphabet = (
+        "宋涛台湾青年广州穗月日年多少哪些的了是"
+        "abcxyz019 ,.!?，。！？、《》“”\n\t"
+        "\x00\u200b\u202e\ufeff😀👍🇹"
+        "臺灣資訊網路ΑΩабв"
+    )
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 300))) for _ in range(count)]
+
+
+def check_sane(index: ReportIndex, question: str) -> None:
+    result = index.search(question)
+    assert result.kind in ("single", "list", "none")
+    assert len(result.query.cleaned) <= MAX_QUERY_CHARS
+    assert result.query.cleaned.isprintable()
+    if result.kind == "none":
+        assert not result.hits and result.suggestions
+    else:
+        assert result.hits
+
+
+@pytest.mark.parametrize("question", NASTY, ids=[f"nasty{i}" for i in range(len(NASTY))])
+def test_bad_input_never_crashes_and_is_cut(index: ReportIndex, question: str) -> None:
+    check_sane(index, question)
+
+
+def test_random_input_never_crashes_and_is_cut(index: ReportIndex) -> None:
+    for question in random_strings(300):
+        check_sane(index, question)
+
+
+@pytest.mark.parametrize("question", ["", " ", "\u200b", "？？！！", "😀", "\x00\x1b"])
+def test_empty_and_meaningless_input_is_refused(index: ReportIndex, question: str) -> None:
+    assert index.search(question).kind == "none"
+
+
+def test_long_input_is_cut_to_the_limit(index: ReportIndex) -> None:
+    result = index.search("宋涛" + "啊" * 9_998)
+    assert len(result.query.cleaned) == MAX_QUERY_CHARS
+    assert result.query.original.startswith("宋涛")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["宋\u200b涛", "宋\u200d涛", "\ufeff宋涛", "宋\x00涛", "\u202e宋涛\u202c", "<b>宋涛</b>"],
+)
+def test_invisible_characters_and_markup_do_not_hide_words(
+    index: ReportIndex, question: str
+) -> None:
+    assert ids(index.search(question)) == ["visits-02"]
+
+
+def test_mixed_scripts(index: ReportIndex) -> None:
+    assert top(index, "Song Tao 宋涛 visit 广州") == "visits-02"
+    assert top(index, "宋涛 Taiwan") == "visits-02"
+
+
+# --------------------------------------------------------------------------- built once
+
+
+def test_search_does_not_rebuild_or_read_files(
+    index: ReportIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
+        raise AssertionError("search must use the index built at start")
+
+    before = [index.search(q) for q in ("宋涛", "5月", "Taiwan youth internship", "你好")]
+    monkeypatch.setattr(ReportIndex, "__init__", boom)
+    monkeypatch.setattr(ReportIndex, "_index_item", boom)
+    monkeypatch.setattr(CoverageIndex, "finalize", boom)
+    monkeypatch.setattr(CoverageIndex, "add_field", boom)
+    monkeypatch.setattr(builtins, "open", boom)
+    monkeypatch.setattr(pathlib.Path, "read_text", boom)
+    monkeypatch.setattr(pathlib.Path, "open", boom)
+    after = [index.search(q) for q in ("宋涛", "5月", "Taiwan youth internship", "你好")]
+    assert [(r.kind, ids(r)) for r in after] == [(r.kind, ids(r)) for r in before]
+
+
+def test_two_searches_return_identical_results(index: ReportIndex) -> None:
+    postings = index.chars.postings
+    first = index.search("台青创业基地入驻了多少团队")
+    second = index.search("台青创业基地入驻了多少团队")
+    assert first == second
+    assert index.chars.postings is postings
