@@ -14,11 +14,12 @@ from bot.report import KnowledgeBase
 from bot.search import ReportIndex
 
 QUESTIONS = DEFAULT_DATA_DIR / "eval" / "questions.yaml"
+# Just under the measured figures (see the closing notes): raise them as matching improves.
 TOP1_FLOORS = {
     "direct": 0.95,
-    "paraphrase": 0.65,
-    "traditional": 0.9,
-    "typo": 0.9,
+    "paraphrase": 0.85,
+    "traditional": 0.95,
+    "typo": 0.95,
     "name": 0.95,
     "date": 0.95,
     "number": 0.95,
