@@ -196,12 +196,16 @@ class CoverageIndex:
         self.size = size
         self.pairs = pairs
         self.token_unigrams = token_unigrams
-        # Postings are gathered as three parallel columns and grouped once in `finalize`.
+        # While building: each distinct field text is a "document" of gram and unit ids, and
+        # items reference documents with a weight; `finalize` expands and groups them at once
+        # with numpy, which keeps the per-item Python work to a few appends.
         self._gram_ids: dict[str, int] = {}
-        self._column_gram: list[int] = []
-        self._column_item: list[int] = []
-        self._column_weight: list[float] = []
+        self._doc_grams: list[int] = []
+        self._doc_gram_count: list[int] = []
         self._unit_counts: Counter[str] = Counter()
+        self._ref_doc: list[int] = []
+        self._ref_item: list[int] = []
+        self._ref_weight: list[float] = []
         self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.idf: dict[str, float] = {}
         self.unit_idf: dict[str, float] = {}
@@ -218,25 +222,46 @@ class CoverageIndex:
             grams.extend(unit for unit in units if len(unit) > 1)
         return grams
 
-    def ids(self, grams: Iterable[str]) -> list[int]:
-        ids = self._gram_ids
-        return [ids.setdefault(gram, len(ids)) for gram in grams]
+    def document(self, units: Sequence[str]) -> int:
+        """Register one distinct field text; returns its document id (cache it per text)."""
+        gram_ids = self._gram_ids
+        grams = [gram_ids.setdefault(g, len(gram_ids)) for g in self.grams(units)]
+        self._doc_grams.extend(grams)
+        self._doc_gram_count.append(len(grams))
+        return len(self._doc_gram_count) - 1
 
-    def add_field(self, item_index: int, gram_ids: list[int], weight: float) -> None:
-        """Record one field of an item; an item's best weight per gram is kept in `finalize`."""
-        self._column_gram.extend(gram_ids)
-        self._column_item.extend([item_index] * len(gram_ids))
-        self._column_weight.extend([weight] * len(gram_ids))
+    def add(self, item_index: int, document: int, weight: float) -> None:
+        """An item has this field document, at this weight."""
+        self._ref_doc.append(document)
+        self._ref_item.append(item_index)
+        self._ref_weight.append(weight)
 
     def count_units(self, units: Iterable[str]) -> None:
-        """The distinct units of one item, for the idf of units never seen in a pair."""
+        """The distinct units of one item: their document frequency weighs units never seen
+        in a pair."""
         self._unit_counts.update(units)
+
+    @staticmethod
+    def _expand(
+        flat: list[int], counts: list[int], refs: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """For each reference to a document, its ids; and which reference each id came from."""
+        count = np.array(counts, dtype=np.int64)
+        start = np.concatenate(([0], np.cumsum(count)[:-1])).astype(np.int64)
+        lengths = count[refs]
+        total = int(lengths.sum())
+        owner = np.repeat(np.arange(len(refs)), lengths)
+        offset = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        values = np.array(flat, dtype=np.int64)[start[refs][owner] + offset]
+        return values, owner
 
     def finalize(self) -> None:
         n = max(self.size, 1)
-        grams = np.array(self._column_gram, dtype=np.int64)
-        items = np.array(self._column_item, dtype=np.int64)
-        weights = np.array(self._column_weight, dtype=np.float32)
+        refs = np.array(self._ref_doc, dtype=np.int64)
+        ref_items = np.array(self._ref_item, dtype=np.int64)
+        ref_weights = np.array(self._ref_weight, dtype=np.float32)
+        grams, owner = self._expand(self._doc_grams, self._doc_gram_count, refs)
+        items, weights = ref_items[owner], ref_weights[owner]
         # One posting per (gram, item) with the item's best field weight for that gram.
         keys = grams * n + items
         order = np.lexsort((-weights, keys))
@@ -248,14 +273,15 @@ class CoverageIndex:
         starts = [0, *bounds.tolist()] if len(grams) else []
         ends = [*bounds.tolist(), len(grams)] if len(grams) else []
         names = list(self._gram_ids)
-        for start, end in zip(starts, ends, strict=True):
-            gram = names[int(grams[start])]
-            self.postings[gram] = (items[start:end], weights[start:end])
-            self.idf[gram] = math.log(1 + n / (end - start))
+        for begin, end in zip(starts, ends, strict=True):
+            gram = names[int(grams[begin])]
+            self.postings[gram] = (items[begin:end], weights[begin:end])
+            self.idf[gram] = math.log(1 + n / (end - begin))
         self.unit_idf = {u: math.log(1 + n / c) for u, c in self._unit_counts.items()}
         self.oov_idf = math.log(1 + n / 0.5) + OOV_IDF_BONUS
-        self._gram_ids, self._column_gram, self._column_item, self._column_weight = {}, [], [], []
+        self._gram_ids, self._doc_grams, self._doc_gram_count = {}, [], []
         self._unit_counts = Counter()
+        self._ref_doc, self._ref_item, self._ref_weight = [], [], []
 
     def _grams_at(self, units: Sequence[str], position: int) -> list[str]:
         unit = units[position]
@@ -319,11 +345,10 @@ def _stem(word: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Analysis:
-    char_grams: list[int]
+    chars: int  # document ids in the three indexes
+    sounds: int
+    words: int | None
     char_units: frozenset[str]
-    sound_grams: list[int]
-    sound_units: frozenset[str]
-    word_grams: list[int]
     word_units: frozenset[str]
     normalized: str
 
@@ -450,7 +475,7 @@ class ReportIndex:
         return fields
 
     def _analyse(self, text: str) -> _Analysis:
-        """A field's grams, computed once per distinct text (titles and keywords repeat)."""
+        """A field's documents in the three indexes, made once per distinct text."""
         cached = self._analysis_cache.get(text)
         if cached is not None:
             return cached
@@ -459,10 +484,13 @@ class ReportIndex:
         sounds = [self._sound(u) for u in units]
         words = [_stem(w) for w in english_words(text) if w not in self._english_stop]
         cached = _Analysis(
-            self.chars.ids(self.chars.grams(units)), frozenset(units),
-            self.pinyin.ids(self.pinyin.grams(sounds)), frozenset(sounds),
-            self.words.ids(self.words.grams(words)), frozenset(words), normalized,
-        )  # fmt: skip
+            self.chars.document(units),
+            self.pinyin.document(sounds),
+            self.words.document(words) if words else None,
+            frozenset(units),
+            frozenset(words),
+            normalized,
+        )
         self._analysis_cache[text] = cached
         return cached
 
@@ -475,25 +503,23 @@ class ReportIndex:
     def _index_item(self, index: int, item: Item) -> None:
         fields = self._item_fields(item)
         char_units: set[str] = set()
-        sound_units: set[str] = set()
         word_units: set[str] = set()
         for text, weight, by_sound in fields.chinese:
             analysis = self._analyse(text)
-            self.chars.add_field(index, analysis.char_grams, weight)
             char_units |= analysis.char_units
+            word_units |= analysis.word_units
+            self.chars.add(index, analysis.chars, weight)
             if by_sound:
-                self.pinyin.add_field(index, analysis.sound_grams, weight)
-                sound_units |= analysis.sound_units
+                self.pinyin.add(index, analysis.sounds, weight)
             # English words inside Chinese fields (TVBS, ChinaDaily) also serve English questions.
-            if analysis.word_grams:
-                self.words.add_field(index, analysis.word_grams, weight)
-                word_units |= analysis.word_units
+            if analysis.words is not None:
+                self.words.add(index, analysis.words, weight)
         for text, weight in fields.english:
             analysis = self._analyse(text)
-            self.words.add_field(index, analysis.word_grams, weight)
             word_units |= analysis.word_units
+            if analysis.words is not None:
+                self.words.add(index, analysis.words, weight)
         self.chars.count_units(char_units)
-        self.pinyin.count_units(sound_units)
         self.words.count_units(word_units)
         if item.date and item.date.month:
             self.months[item.date.month].append(index)
