@@ -290,7 +290,7 @@ def test_search_does_not_rebuild_or_read_files(
     monkeypatch.setattr(ReportIndex, "__init__", boom)
     monkeypatch.setattr(ReportIndex, "_index_item", boom)
     monkeypatch.setattr(CoverageIndex, "finalize", boom)
-    monkeypatch.setattr(CoverageIndex, "add_field", boom)
+    monkeypatch.setattr(CoverageIndex, "add", boom)
     monkeypatch.setattr(builtins, "open", boom)
     monkeypatch.setattr(pathlib.Path, "read_text", boom)
     monkeypatch.setattr(pathlib.Path, "open", boom)
