@@ -6,7 +6,7 @@ import asyncio
 from datetime import datetime
 
 from telegram import Update
-from telegram.ext import CommandHandler
+from telegram.ext import CommandHandler, filters
 
 from bot.texts import Html, escape
 from handlers.common import App, Context, reply_html, services, texts_of
@@ -47,4 +47,6 @@ async def stats_command(update: Update, context: Context) -> None:
 
 
 def register(application: App) -> None:
-    application.add_handler(CommandHandler("stats", stats_command))
+    application.add_handler(
+        CommandHandler("stats", stats_command, filters=filters.ChatType.PRIVATE)
+    )

@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import re
 from datetime import timedelta
 
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.broadcast import (
     BroadcastRun,
@@ -31,7 +32,6 @@ from handlers.common import App, Context, app_services, callback, reply_html, se
 
 log = logging.getLogger(__name__)
 RUNS_KEY = "broadcast_runs"
-PROGRESS_EVERY = 3.0
 ANNOUNCE_MAX = 3500  # leaves room in the 4,096 limit for the preview frame
 
 
@@ -152,31 +152,31 @@ async def stop_broadcasts(application: App, grace: float = 10.0) -> None:
             await asyncio.wait(late)
 
 
-def _parse_announcement(update: Update, context: Context) -> tuple[str, bool, bool] | None:
-    """(html text, to every active chat, pin) from the command or the message it replies to."""
+LEADING_FLAG = re.compile(r"^\s*(--all|--pin)(?=\s|$)")
+
+
+def _parse_announcement(update: Update) -> tuple[str, bool, bool] | None:
+    """(html text, to every active chat, pin) from the command or the message it replies to.
+
+    Flags count only before the text (`/announce --all --pin 明天…`), so a "--pin" inside the
+    announcement stays part of it.
+    """
     message = update.effective_message
     if message is None:
         return None
-    args = list(context.args or [])
-    to_all = "--all" in args
-    pin = "--pin" in args
-    words = [a for a in args if a not in ("--all", "--pin")]
+    parts = (message.text or "").split(None, 1)
+    rest = parts[1] if len(parts) > 1 else ""
+    flags: set[str] = set()
+    while match := LEADING_FLAG.match(rest):
+        flags.add(match.group(1))
+        rest = rest[match.end() :]
     reply = message.reply_to_message
     if reply is not None and (reply.text or reply.caption):
         text = reply.text_html if reply.text else reply.caption_html
-    elif words:
-        # Keep the admin's line breaks: take the raw text after the command and its flags.
-        raw = (
-            (message.text or "").split(None, 1)[1]
-            if len((message.text or "").split(None, 1)) > 1
-            else ""
-        )
-        for flag in ("--all", "--pin"):
-            raw = raw.replace(flag, "")
-        text = html.escape(raw.strip(), quote=False)
     else:
-        return None
-    return (text, to_all, pin) if text.strip() else None
+        # The raw text keeps the admin's line breaks; it is plain text, so escape it.
+        text = html.escape(rest.strip(), quote=False)
+    return (text, "--all" in flags, "--pin" in flags) if text.strip() else None
 
 
 async def announce_command(update: Update, context: Context) -> None:
@@ -186,7 +186,7 @@ async def announce_command(update: Update, context: Context) -> None:
     if not svc.is_admin(user.id if user else None):
         await reply_html(update, texts.get("announce_admins_only"))
         return
-    parsed = _parse_announcement(update, context)
+    parsed = _parse_announcement(update)
     if parsed is None or len(parsed[0]) > ANNOUNCE_MAX:
         await reply_html(update, texts.get("announce_usage"))
         return
@@ -250,5 +250,8 @@ async def announce_button(update: Update, context: Context) -> None:
 
 
 def register(application: App) -> None:
-    application.add_handler(CommandHandler("announce", announce_command))
+    # Previews and progress reports are for the admin's eyes: private chats only.
+    application.add_handler(
+        CommandHandler("announce", announce_command, filters=filters.ChatType.PRIVATE)
+    )
     application.add_handler(CallbackQueryHandler(announce_button, pattern=r"^ANN \d+ (OK|NO)$"))

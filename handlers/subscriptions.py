@@ -12,7 +12,7 @@ from datetime import datetime, time
 
 from telegram import Chat, ChatMember, Update
 from telegram.error import ChatMigrated, Forbidden
-from telegram.ext import CommandHandler, ContextTypes, Job
+from telegram.ext import CommandHandler, ContextTypes, Job, filters
 
 from bot.digest import build_digest, describe_schedule, parse_schedule, render_digest
 from bot.render import split_message
@@ -108,7 +108,12 @@ async def subscribe_command(update: Update, context: Context) -> None:
     svc.storage.set_subscription(chat.id, schedule, user.id if user else chat.id)
     schedule_digest(context.application, chat.id, schedule)
     await reply_html(
-        update, texts.get("subscribe_done", schedule=describe_schedule(schedule, texts))
+        update,
+        texts.get(
+            "subscribe_done",
+            schedule=describe_schedule(schedule, texts),
+            timezone=svc.settings.timezone.key,
+        ),
     )
 
 
@@ -136,7 +141,11 @@ async def subscription_command(update: Update, context: Context) -> None:
         return
     await reply_html(
         update,
-        texts.get("subscription_show", schedule=describe_schedule(subscription.schedule, texts)),
+        texts.get(
+            "subscription_show",
+            schedule=describe_schedule(subscription.schedule, texts),
+            timezone=svc.settings.timezone.key,
+        ),
     )
 
 
@@ -180,6 +189,8 @@ async def send_digest(application: App, chat_id: int, now: datetime | None = Non
 
 
 def register(application: App) -> None:
-    application.add_handler(CommandHandler("subscribe", subscribe_command))
-    application.add_handler(CommandHandler("unsubscribe", unsubscribe_command))
-    application.add_handler(CommandHandler("subscription", subscription_command))
+    # Channel posts too: in a channel only its administrators can post, so they may subscribe.
+    where = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
+    application.add_handler(CommandHandler("subscribe", subscribe_command, filters=where))
+    application.add_handler(CommandHandler("unsubscribe", unsubscribe_command, filters=where))
+    application.add_handler(CommandHandler("subscription", subscription_command, filters=where))

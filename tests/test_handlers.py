@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.emulator import BotApiEmulator
-from tests.conftest import USER_ID, feed
+from tests.conftest import ADMIN_ID, USER_ID, feed
 
 GROUP = -1001234567890
 
@@ -96,3 +96,38 @@ async def test_stale_button_for_a_removed_section_gets_an_alert(
         offline_app, emulator.callback_query(USER_ID, USER_ID, page.message_id, "SEC gone 1")
     )
     assert emulator.callback_answers[-1].params.get("show_alert") is True
+
+
+async def test_channel_admins_can_subscribe_by_posting_the_command(
+    offline_app: Any, emulator: BotApiEmulator
+) -> None:
+    channel = -1009876543210
+    emulator.add_chat(channel, "channel", title="报告频道")
+    await feed(offline_app, emulator.channel_post(channel, "/subscribe daily 07:45"))
+    storage = offline_app.bot_data["services"].storage
+    subscription = storage.get_subscription(channel)
+    assert subscription is not None and (
+        subscription.schedule.hour,
+        subscription.schedule.minute,
+    ) == (7, 45)
+    (reply,) = sent_texts(emulator, channel)
+    assert "Asia/Shanghai" in reply
+
+
+async def test_announce_flags_count_only_before_the_text(
+    offline_app: Any, emulator: BotApiEmulator
+) -> None:
+    storage = offline_app.bot_data["services"].storage
+    storage.upsert_chat(USER_ID, "private", "someone")
+    await feed(offline_app, emulator.user_message(ADMIN_ID, "/announce --all 请看 --pin 的说明"))
+    (preview,) = sent_texts(emulator, ADMIN_ID)
+    assert "请看 --pin 的说明" in preview
+    broadcast = storage.get_broadcast(1)
+    assert broadcast is not None and broadcast.audience == "active" and broadcast.pin is False
+
+
+async def test_announce_is_not_taken_in_groups(offline_app: Any, emulator: BotApiEmulator) -> None:
+    emulator.add_chat(GROUP, "supergroup", title="讨论组")
+    await feed(offline_app, emulator.user_message(GROUP, "/announce 大家好", user_id=ADMIN_ID))
+    assert sent_texts(emulator, GROUP) == []
+    assert offline_app.bot_data["services"].storage.get_broadcast(1) is None
