@@ -78,13 +78,15 @@ class Item:
     keywords: tuple[str, ...] = ()
     aliases_zh: tuple[str, ...] = ()
     aliases_en: tuple[str, ...] = ()
+    position: int = 0  # order in its report, for ties between equal dates
 
     @property
     def section_id(self) -> str:
         return self.highlight_id or self.topic_id
 
     def sort_key(self) -> tuple[tuple[int, int, int], str]:
-        return ((self.date or ItemDate()).sort_key(), self.id)
+        """By date; items of the same date keep the report's order."""
+        return ((self.date or ItemDate()).sort_key(), f"{self.report_id}:{self.position:06d}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,6 +311,7 @@ class _ReportBuilder:
         self.doc = doc
         self.data_dir = data_dir
         self.source_text: str | None = None
+        self.items_built = 0
 
     def build(self) -> Report | None:
         data = self.doc.data
@@ -467,7 +470,12 @@ class _ReportBuilder:
             keywords=tuple(value.get("keywords") or ()),
             aliases_zh=_aliases(value, "zh"),
             aliases_en=_aliases(value, "en"),
+            position=self._next_position(),
         )
+
+    def _next_position(self) -> int:
+        self.items_built += 1
+        return self.items_built
 
     def _records(
         self, path: PathKey, values: list[Any] | None, spec: dict[str, FieldSpec]

@@ -14,6 +14,7 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 from bot.normalize import MAX_QUERY_CHARS, clean_text, normalize
 from bot.render import render_answer, render_list
 from bot.search import SearchResult
+from bot.texts import Html
 from handlers.common import (
     App,
     Context,
@@ -39,7 +40,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     result: SearchResult = svc.index.search(cleaned)
     html = render_answer(svc.kb, result, texts)
     if len(cleaned) > MAX_QUERY_CHARS:
-        html = type(html)(f"{html}\n\n{texts.get('question_truncated', limit=MAX_QUERY_CHARS)}")
+        html = Html(f"{texts.get('question_truncated', limit=MAX_QUERY_CHARS)}\n\n{html}")
     chat = update.effective_chat
     private = chat is not None and chat.type == chat.PRIVATE
     await reply_html(update, html, answer_keyboard(result, texts, private))
