@@ -47,6 +47,7 @@ SET_CONTENT_FLOOR = 0.35
 DATED_RELATIVE = 0.5
 NEAR_MISS = 0.35
 ENTITY_SET_MAX = 8
+MAX_SET_HITS = 50
 ENTITY_SCAN_LIMIT = 2000
 NAME_TIE = 0.85
 NAME_TIE_MARGIN = 0.05
@@ -393,6 +394,10 @@ class ReportIndex:
         self.entities: dict[str, list[int]] = defaultdict(list)
         self.report_years = {r.year for r in kb.reports}
         self.has_figures = np.array([bool(i.figures) for i in self.items], dtype=bool)
+        by_date = sorted(range(len(self.items)), key=lambda i: self.items[i].sort_key())
+        self.date_rank = [0] * len(self.items)
+        for rank, index in enumerate(by_date):
+            self.date_rank[index] = rank
         self.figure_units = [{f.unit for f in i.figures} for i in self.items]
         self.has_date = np.array([bool(i.date and i.date.month) for i in self.items], dtype=bool)
         self._analysis_cache: dict[str, _Analysis] = {}
@@ -798,7 +803,10 @@ class ReportIndex:
     def _hits(
         self, indexes: Iterable[int], scores: np.ndarray, why: str, floor: float
     ) -> list[Hit]:
-        return [Hit(self.items[i], max(floor, float(scores[i])), (why,)) for i in indexes]
+        """Hits for a set, earliest first, at most MAX_SET_HITS (a big corpus can have
+        thousands of items in one month; nobody reads past the first screens)."""
+        chosen = sorted(indexes, key=self.date_rank.__getitem__)[:MAX_SET_HITS]
+        return [Hit(self.items[i], max(floor, float(scores[i])), (why,)) for i in chosen]
 
     @staticmethod
     def _by_date(hits: Iterable[Hit]) -> list[Hit]:
