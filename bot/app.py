@@ -10,6 +10,7 @@ from telegram import (
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     LinkPreviewOptions,
+    Update,
 )
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
@@ -113,3 +114,29 @@ async def post_shutdown(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     services.storage.close()
     log.info("storage closed")
+
+
+async def start_application(application: Application, *, polling: bool = False) -> None:
+    """Start by hand what `run_polling`/`run_webhook` would (console, webhook server, tests,
+    benchmarks): initialise, `post_init`, start, and optionally poll."""
+    await application.initialize()
+    if application.post_init:
+        await application.post_init(application)
+    await application.start()
+    if polling and application.updater is not None:
+        await application.updater.start_polling(
+            poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES
+        )
+
+
+async def stop_application(application: Application) -> None:
+    """The reverse: stop taking updates, let the ones in flight finish, then close everything."""
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    if application.post_stop:
+        await application.post_stop(application)
+    await application.shutdown()
+    if application.post_shutdown:
+        await application.post_shutdown(application)

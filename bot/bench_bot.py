@@ -20,7 +20,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from bot.app import build_application
+from bot.app import build_application, start_application, stop_application
 from bot.bench import SAMPLE_QUESTIONS
 from bot.config import DEFAULT_DATA_DIR, Settings
 from bot.emulator import BotApiEmulator
@@ -69,24 +69,13 @@ async def _drive(
 ) -> tuple[float, float]:
     """One round: the child queues the questions; wall and CPU seconds of this process."""
     _, go, done = channel
-    await application.initialize()
-    if application.post_init:
-        await application.post_init(application)
-    await application.start()
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    await start_application(application, polling=True)
     loop = asyncio.get_running_loop()
     cpu = time.process_time()
     go.put(True)
     wall = await loop.run_in_executor(None, done.get)
     cpu = time.process_time() - cpu
-    await application.updater.stop()
-    await application.stop()
-    if application.post_stop:
-        await application.post_stop(application)
-    await application.shutdown()
-    if application.post_shutdown:
-        await application.post_shutdown(application)
+    await stop_application(application)
     return wall, cpu
 
 
@@ -153,12 +142,7 @@ async def bench_broadcast(quick: bool) -> None:
                 storage.upsert_chat(chat_id, "private", f"user {n}")
                 storage.set_subscription(chat_id, Schedule("daily", 9, 0), chat_id)
             application = build_application(settings, kb, storage)
-            await application.initialize()
-            if application.post_init:
-                await application.post_init(application)
-            await application.start()
-            assert application.updater is not None
-            await application.updater.start_polling(poll_interval=0.0, timeout=1)
+            await start_application(application, polling=True)
 
             emulator.user_message(ADMIN, "/announce 基准测试公告")
             preview = (await emulator.wait_for_messages(ADMIN, 1, timeout=10))[-1]
@@ -180,12 +164,6 @@ async def bench_broadcast(quick: bool) -> None:
             await emulator.wait_for(lambda _: delivered() >= chats, timeout=600)
             elapsed = time.perf_counter() - started
             await asyncio.sleep(0.2)
-            await application.updater.stop()
-            await application.stop()
-            if application.post_stop:
-                await application.post_stop(application)
-            await application.shutdown()
-            if application.post_shutdown:
-                await application.post_shutdown(application)
+            await stop_application(application)
     print(f"  delivered {chats} in {elapsed:.1f} s: {chats / elapsed:.1f} messages/s")
     print(f"  a question asked mid-broadcast was answered in {latency * 1000:.0f} ms")

@@ -97,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        return 0
 
 
 def cmd_validate(data_dir: Path) -> int:

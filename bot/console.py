@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from telegram import Update
 
-from bot.app import build_application
+from bot.app import build_application, start_application, stop_application
 from bot.config import Settings
 from bot.emulator import BotApiEmulator, SentMessage
 from bot.render import to_plain
@@ -102,10 +102,8 @@ async def run_console(settings: Settings, kb: KnowledgeBase, source: IO[str], ou
             )
             storage = Storage(Path(folder) / "console.sqlite3")
             application = build_application(console_settings, kb, storage)
-            async with application:
-                if application.post_init:
-                    await application.post_init(application)
-                await application.start()
+            await start_application(application)
+            try:
                 chat = ConsoleChat(emulator, application, out)
                 if interactive:
                     out.write("离线控制台：输入问题或 /命令，输入数字按按钮，Ctrl-D 退出。\n")
@@ -122,9 +120,6 @@ async def run_console(settings: Settings, kb: KnowledgeBase, source: IO[str], ou
                         out.write(f"{PROMPT}{line.rstrip()}\n")
                     if line.strip():
                         await chat.send_line(line)
-                await application.stop()
-                if application.post_stop:
-                    await application.post_stop(application)
-            if application.post_shutdown:
-                await application.post_shutdown(application)
+            finally:
+                await stop_application(application)
     return 0

@@ -14,7 +14,7 @@ from telegram import Update
 from telegram.ext import Application
 from tornado.httpserver import HTTPServer
 
-from bot.app import build_application
+from bot.app import build_application, start_application, stop_application
 from bot.commands import BUILTIN_NAMES
 from bot.config import Settings, configure_logging
 from bot.report import load_knowledge_base
@@ -58,15 +58,12 @@ async def start_webhook(
     """Initialise and start the Application, register the webhook, open the HTTP server."""
     assert settings.webhook_url and settings.webhook_secret
     server = make_server(application, settings.webhook_url, settings.webhook_secret)
-    await application.initialize()
-    if application.post_init:
-        await application.post_init(application)
+    await start_application(application)
     await application.bot.set_webhook(
         settings.webhook_url,
         secret_token=settings.webhook_secret,
         allowed_updates=Update.ALL_TYPES,
     )
-    await application.start()
     server.listen(settings.port, address=settings.webhook_listen)
     log.info("webhook server listening on %s:%s", settings.webhook_listen, settings.port)
     return server
@@ -77,12 +74,7 @@ async def stop_webhook(
 ) -> None:
     """Stop taking updates, let the ones in flight finish, then close everything."""
     server.stop()
-    await application.stop()
-    if application.post_stop:
-        await application.post_stop(application)
-    await application.shutdown()
-    if application.post_shutdown:
-        await application.post_shutdown(application)
+    await stop_application(application)
 
 
 async def serve_webhook(

@@ -18,7 +18,7 @@ import pytest
 from telegram import Update
 from telegram.request import BaseRequest, RequestData
 
-from bot.app import build_application
+from bot.app import build_application, start_application, stop_application
 from bot.cli import load_kb
 from bot.config import DEFAULT_DATA_DIR, Settings
 from bot.emulator import BotApiEmulator, SentMessage, _decode_field
@@ -158,24 +158,12 @@ async def start_bot(
         settings = settings_change(settings)
     storage = Storage(settings.database_path)
     application = build_application(settings, kb, storage)
-    await application.initialize()
-    await application.post_init(application)  # type: ignore[misc]
-    await application.start()
-    await application.updater.start_polling(  # type: ignore[union-attr]
-        poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES
-    )
+    await start_application(application, polling=True)
     return RunningBot(application, emulator, storage)
 
 
 async def stop_bot(running: RunningBot) -> None:
-    application = running.application
-    if application.updater.running:
-        await application.updater.stop()
-    if application.running:
-        await application.stop()
-    await application.post_stop(application)
-    await application.shutdown()
-    await application.post_shutdown(application)
+    await stop_application(running.application)
 
 
 @pytest.fixture
