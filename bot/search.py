@@ -193,8 +193,15 @@ def _pair(a: str, b: str) -> str:
 class CoverageIndex:
     """Inverted index of unit pairs (and whole ASCII tokens) with per-item field weights."""
 
-    def __init__(self, size: int, pairs: bool = True, token_unigrams: bool = True) -> None:
+    def __init__(
+        self,
+        size: int,
+        pairs: bool = True,
+        token_unigrams: bool = True,
+        unknown_as_rarest: bool = False,
+    ) -> None:
         self.size = size
+        self.unknown_as_rarest = unknown_as_rarest
         self.pairs = pairs
         self.token_unigrams = token_unigrams
         # While building: each distinct field text is a "document" of gram and unit ids, and
@@ -280,6 +287,8 @@ class CoverageIndex:
             self.idf[gram] = math.log(1 + n / (end - begin))
         self.unit_idf = {u: math.log(1 + n / c) for u, c in self._unit_counts.items()}
         self.oov_idf = math.log(1 + n / 0.5) + OOV_IDF_BONUS
+        if self.unknown_as_rarest and self.idf:
+            self.oov_idf = max(self.idf.values())
         self._gram_ids, self._doc_grams, self._doc_gram_count = {}, [], []
         self._unit_counts = Counter()
         self._ref_doc, self._ref_item, self._ref_weight = [], [], []
@@ -387,7 +396,10 @@ class ReportIndex:
         self._section_numbers: dict[str, int] = {}
         self.chars = CoverageIndex(size)
         self.pinyin = CoverageIndex(size, token_unigrams=False)
-        self.words = CoverageIndex(size, pairs=False)
+        # English is matched against a small vocabulary (the items' English aliases), so most
+        # words of an English question are unknown to it; such a word weighs as the rarest
+        # known word, not more, or every verb ("won", "hired") would sink a good match.
+        self.words = CoverageIndex(size, pairs=False, unknown_as_rarest=True)
         self.months: dict[int, list[int]] = defaultdict(list)
         self.labels: dict[str, list[int]] = defaultdict(list)
         self.people: dict[str, list[int]] = defaultdict(list)
