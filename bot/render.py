@@ -16,7 +16,6 @@ from bot.search import SearchResult
 from bot.texts import Html, Texts, escape
 
 MESSAGE_LIMIT = 4096
-SNIPPET_CHARS = 60
 MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",

@@ -14,11 +14,11 @@ from telegram import (
 from telegram.ext import Application, ContextTypes
 
 from bot.normalize import detect_script
-from bot.render import split_message
+from bot.render import item_title, split_message
 from bot.report import Item, KnowledgeBase, Section
 from bot.search import SearchResult
 from bot.services import SERVICES_KEY, Services
-from bot.texts import Html, Language, Texts, choose_language, texts_for
+from bot.texts import Language, Texts, choose_language, texts_for
 
 App: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
 Context: TypeAlias = ContextTypes.DEFAULT_TYPE
@@ -120,14 +120,25 @@ def topics_keyboard(kb: KnowledgeBase, texts: Texts) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def suggestions_keyboard(sections: tuple[Section, ...], texts: Texts) -> InlineKeyboardMarkup:
+def suggestions_keyboard(result: SearchResult, texts: Texts) -> InlineKeyboardMarkup:
+    """Under "not in the report": items that came close (never given as the answer), the
+    nearest topics, and the full topic list."""
     rows = [
+        [
+            InlineKeyboardButton(
+                texts.plain("button_maybe", title=item_title(hit.item, texts)),
+                callback_data=callback("ITEM", hit.item.id),
+            )
+        ]
+        for hit in result.near_misses
+    ]
+    rows += [
         [
             InlineKeyboardButton(
                 section_label(s, texts), callback_data=callback("SEC", s.id, 1, "new")
             )
         ]
-        for s in sections
+        for s in result.suggestions
     ]
     rows.append([InlineKeyboardButton(texts.plain("button_topics"), callback_data="MENU new")])
     return InlineKeyboardMarkup(rows)
@@ -138,7 +149,7 @@ def answer_keyboard(
 ) -> InlineKeyboardMarkup | None:
     """Under an answer: more in the topic, share, and (in private chats) feedback."""
     if result.kind == "none":
-        return suggestions_keyboard(result.suggestions, texts)
+        return suggestions_keyboard(result, texts)
     if result.kind == "list":
         return None
     item = result.hits[0].item
@@ -166,7 +177,3 @@ def item_keyboard(item: Item, texts: Texts, private: bool) -> InlineKeyboardMark
             ]
         )
     return InlineKeyboardMarkup(rows)
-
-
-def as_html(text: str) -> Html:
-    return Html(text)

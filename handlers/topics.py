@@ -10,13 +10,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.render import render_section, report_title
+from bot.render import render_item, render_section, report_title
 from bot.report import KnowledgeBase, Section
 from bot.texts import Texts
 from handlers.common import (
     App,
     Context,
     callback,
+    item_keyboard,
     reply_html,
     section_label,
     services,
@@ -123,6 +124,23 @@ async def section_button(update: Update, context: Context) -> None:
     await _edit(update, html, markup)
 
 
+async def item_button(update: Update, context: Context) -> None:
+    """ "ITEM <id>": one item, sent as a new message (from the "maybe" buttons)."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    kb = services(context).kb
+    texts = texts_of(update, context)
+    item = kb.item(query.data.removeprefix("ITEM "))
+    if item is None:
+        await query.answer(texts.plain("unknown_item"), show_alert=True)
+        return
+    await query.answer()
+    chat = update.effective_chat
+    private = chat is not None and chat.type == chat.PRIVATE
+    await reply_html(update, render_item(kb, item, texts), item_keyboard(item, texts, private))
+
+
 async def menu_button(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None:
@@ -158,3 +176,4 @@ def register(application: App, kb: KnowledgeBase) -> None:
         application.add_handler(CommandHandler(commands, section_command))
     application.add_handler(CallbackQueryHandler(section_button, pattern=r"^SEC "))
     application.add_handler(CallbackQueryHandler(menu_button, pattern=r"^MENU( new)?$"))
+    application.add_handler(CallbackQueryHandler(item_button, pattern=r"^ITEM "))

@@ -131,3 +131,17 @@ async def test_announce_is_not_taken_in_groups(offline_app: Any, emulator: BotAp
     await feed(offline_app, emulator.user_message(GROUP, "/announce 大家好", user_id=ADMIN_ID))
     assert sent_texts(emulator, GROUP) == []
     assert offline_app.bot_data["services"].storage.get_broadcast(1) is None
+
+
+async def test_a_near_miss_is_offered_as_a_button_not_as_the_answer(
+    offline_app: Any, emulator: BotApiEmulator
+) -> None:
+    await feed(offline_app, emulator.user_message(USER_ID, "台湾人在广州做生意能享受什么待遇"))
+    (reply,) = [m for m in emulator.sent_messages(USER_ID) if m.from_bot]
+    assert "没有找到" in (reply.plain or "")
+    maybe = [d for d in reply.callback_data if d.startswith("ITEM ")]
+    assert maybe, reply.callback_data
+    await feed(offline_app, emulator.callback_query(USER_ID, USER_ID, reply.message_id, maybe[0]))
+    opened = [m for m in emulator.sent_messages(USER_ID) if m.from_bot][-1]
+    item = offline_app.bot_data["services"].kb.item(maybe[0].removeprefix("ITEM "))
+    assert item.text in (opened.plain or "")
