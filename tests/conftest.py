@@ -167,11 +167,29 @@ async def stop_bot(running: RunningBot) -> None:
 
 
 @pytest.fixture
+def bot_folder(tmp_path: Path) -> Path:
+    """Where the running bot keeps its database; override it in a test module if needed."""
+    return tmp_path
+
+
+@pytest.fixture
 async def running_bot(
-    emulator: BotApiEmulator, kb: KnowledgeBase, tmp_path: Path
+    emulator: BotApiEmulator, kb: KnowledgeBase, bot_folder: Path
 ) -> AsyncIterator[RunningBot]:
-    running = await start_bot(emulator, kb, tmp_path)
+    running = await start_bot(emulator, kb, bot_folder)
     try:
         yield running
     finally:
         await stop_bot(running)
+
+
+@pytest.fixture
+async def restartable(
+    emulator: BotApiEmulator, kb: KnowledgeBase, bot_folder: Path
+) -> AsyncIterator[list[RunningBot]]:
+    """Bots started one after the other on one database folder; the last is stopped at the end."""
+    bots = [await start_bot(emulator, kb, bot_folder)]
+    try:
+        yield bots
+    finally:
+        await stop_bot(bots[-1])

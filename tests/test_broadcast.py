@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 import tempfile
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -102,7 +102,7 @@ async def final_report(
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Iterator[Path]:
+def bot_folder(tmp_path: Path) -> Iterator[Path]:
     """The database folder, in memory when the system has a tmpfs: these tests commit a few
     thousand (fsynced) delivery states, which a busy disk turns into tens of seconds."""
     shm = Path("/dev/shm")
@@ -111,30 +111,6 @@ def folder(tmp_path: Path) -> Iterator[Path]:
         return
     with tempfile.TemporaryDirectory(dir=shm, prefix="broadcast-test-") as name:
         yield Path(name)
-
-
-@pytest.fixture
-async def running_bot(
-    emulator: BotApiEmulator, kb: KnowledgeBase, folder: Path
-) -> AsyncIterator[RunningBot]:
-    """conftest's running bot, on `folder`."""
-    running = await start_bot(emulator, kb, folder)
-    try:
-        yield running
-    finally:
-        await stop_bot(running)
-
-
-@pytest.fixture
-async def restartable(
-    emulator: BotApiEmulator, kb: KnowledgeBase, folder: Path
-) -> AsyncIterator[list[RunningBot]]:
-    """Bots started one after the other on one database folder; the last is stopped at the end."""
-    bots = [await start_bot(emulator, kb, folder)]
-    try:
-        yield bots
-    finally:
-        await stop_bot(bots[-1])
 
 
 # --------------------------------------------------------------------------------------------
@@ -277,7 +253,7 @@ async def test_broadcast_to_a_thousand_chats_with_faults(running_bot: RunningBot
 
 
 async def test_restart_in_the_middle_resumes_without_duplicates(
-    restartable: list[RunningBot], emulator: BotApiEmulator, kb: KnowledgeBase, folder: Path
+    restartable: list[RunningBot], emulator: BotApiEmulator, kb: KnowledgeBase, bot_folder: Path
 ) -> None:
     first = restartable[0]
     chats = [*private_ids(200), *supergroup_ids(100)]
@@ -291,14 +267,14 @@ async def test_restart_in_the_middle_resumes_without_duplicates(
     sent_before = delivered(emulator, text)
     assert 100 <= sent_before < len(chats)
 
-    with Storage(folder / "bot.sqlite3") as storage:
+    with Storage(bot_folder / "bot.sqlite3") as storage:
         counts = storage.delivery_counts(broadcast_id)
         assert counts["sending"] == 0  # graceful: nothing left half-done
         assert counts["sent"] == sent_before
         assert counts["pending"] == len(chats) - sent_before
         assert storage.get_broadcast(broadcast_id).status == "running"  # type: ignore[union-attr]
 
-    second = await start_bot(emulator, kb, folder)
+    second = await start_bot(emulator, kb, bot_folder)
     restartable.append(second)
     report = await final_report(second, progress)
     assert report == {"sent": 300, "failed": 0, "removed": 0, "uncertain": 0, "total": 300}
@@ -308,7 +284,7 @@ async def test_restart_in_the_middle_resumes_without_duplicates(
 
 
 async def test_crash_while_sending_is_reported_uncertain_not_resent(
-    restartable: list[RunningBot], emulator: BotApiEmulator, kb: KnowledgeBase, folder: Path
+    restartable: list[RunningBot], emulator: BotApiEmulator, kb: KnowledgeBase, bot_folder: Path
 ) -> None:
     first = restartable[0]
     chats = private_ids(10)
@@ -320,7 +296,7 @@ async def test_crash_while_sending_is_reported_uncertain_not_resent(
 
     # What a hard crash leaves behind: the broadcast was confirmed, two chats got it, one was
     # claimed for sending and then the process died before learning the outcome.
-    with Storage(folder / "bot.sqlite3") as storage:
+    with Storage(bot_folder / "bot.sqlite3") as storage:
         assert storage.start_broadcast(broadcast_id) == 10
         storage.set_progress_message(broadcast_id, ADMIN_ID, message.message_id)
         for chat_id in chats[:2]:
@@ -328,7 +304,7 @@ async def test_crash_while_sending_is_reported_uncertain_not_resent(
             assert storage.mark_delivered(broadcast_id, chat_id, 1)
         assert storage.mark_sending(broadcast_id, chats[5])
 
-    second = await start_bot(emulator, kb, folder)
+    second = await start_bot(emulator, kb, bot_folder)
     restartable.append(second)
     report = await final_report(second, message)
     assert report == {"sent": 9, "failed": 0, "removed": 0, "uncertain": 1, "total": 10}

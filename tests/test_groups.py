@@ -4,13 +4,12 @@ restarts and group → supergroup migrations. The bot polls the local emulator t
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 from telegram.ext import Job
 
 from bot.digest import build_digest, report_order
@@ -394,18 +393,6 @@ async def test_digest_to_a_group_that_removed_the_bot_unsubscribes_it(
 
 # --------------------------------------------------------------------------------------------
 # restarts and migrations
-
-
-@pytest.fixture
-async def restartable(
-    emulator: BotApiEmulator, kb: KnowledgeBase, tmp_path: Path
-) -> AsyncIterator[list[RunningBot]]:
-    """Bots started on one database folder; the last one is stopped at the end."""
-    bots = [await start_bot(emulator, kb, tmp_path)]
-    try:
-        yield bots
-    finally:
-        await stop_bot(bots[-1])
 
 
 async def test_schedules_survive_a_restart(
