@@ -44,6 +44,8 @@ ANSWER_CUTOFF = 0.5
 LIST_RELATIVE = 0.8
 RELATED_RELATIVE = 0.75
 SET_CONTENT_FLOOR = 0.35
+SET_FLOOR = 0.4
+SET_MARGIN = 0.25
 DATED_RELATIVE = 0.5
 NEAR_MISS = 0.35
 ENTITY_SET_MAX = 8
@@ -346,8 +348,11 @@ class CoverageIndex:
 
 
 def _stem(word: str) -> str:
+    """Plural to singular, enough for matching (businesses → business, cities → city)."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word
@@ -635,6 +640,12 @@ class ReportIndex:
             if word in self.words.postings or not self._english_vocab:
                 units.append(word)
                 continue
+            # A known word it starts with (businessmen → business) before a look-alike
+            # (businessmen → businesswomen); then a close spelling for typos.
+            prefixes = [w for w in self._english_vocab if len(w) >= 5 and word.startswith(w)]
+            if prefixes:
+                units.append(max(prefixes, key=len))
+                continue
             match = process.extractOne(
                 word, self._english_vocab, scorer=fuzz.ratio, score_cutoff=80
             )
@@ -799,8 +810,13 @@ class ReportIndex:
             int(i) for i in order if float(scores[i]) >= max(ANSWER_CUTOFF, best * LIST_RELATIVE)
         ]
         hits = [Hit(self.items[i], float(scores[i]), ("content",)) for i in close]
-        if query.wants_set and len(hits) > 1:
-            return SearchResult(query, "list", tuple(self._by_date(hits)))
+        if query.wants_set:
+            # "市委台办获得了哪些荣誉": every item that covers the question almost as much as
+            # the best one (at most SET_MARGIN of the question less).
+            members = np.flatnonzero(scores >= max(SET_FLOOR, best - SET_MARGIN))
+            if len(members) > 1:
+                found = self._hits(members.tolist(), scores, why="set", floor=0.0)
+                return SearchResult(query, "list", tuple(self._by_date(found)))
         # A bare name ("大新美术馆") that several items match equally well asks for all of them.
         tied = [h for h in hits if h.score >= max(NAME_TIE, best - NAME_TIE_MARGIN)]
         if len(tied) > 1 and not (query.wants_number or query.wants_date) and self._is_name(query):

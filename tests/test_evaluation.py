@@ -17,13 +17,13 @@ QUESTIONS = DEFAULT_DATA_DIR / "eval" / "questions.yaml"
 # Just under the measured figures (see the closing notes): raise them as matching improves.
 TOP1_FLOORS = {
     "direct": 0.95,
-    "paraphrase": 0.85,
+    "paraphrase": 0.9,
     "traditional": 0.95,
     "typo": 0.95,
     "name": 0.95,
     "date": 0.95,
     "number": 0.95,
-    "english": 0.9,
+    "english": 0.95,
     "offtopic": 0.95,
 }
 SET_RECALL_FLOOR = 0.95
