@@ -24,8 +24,11 @@ from bot.app import build_application, start_application, stop_application
 from bot.bench import SAMPLE_QUESTIONS
 from bot.config import DEFAULT_DATA_DIR, Settings
 from bot.emulator import BotApiEmulator
-from bot.report import load_knowledge_base
+from bot.render import render_item
+from bot.report import KnowledgeBase, load_knowledge_base
 from bot.storage import Schedule, Storage
+from bot.texts import texts_for
+from handlers.common import item_keyboard
 
 TOKEN = "123456:benchmark-token-for-the-local-emulator"
 ADMIN = 999
@@ -36,6 +39,21 @@ USERS = 50  # people asking several questions each, as in real use
 async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_message and update.effective_message.text:
         await update.effective_message.reply_text(update.effective_message.text)
+
+
+def _shaped_echo(kb: KnowledgeBase) -> Any:
+    """An echo whose reply has our answers' shape (an HTML item and four buttons) but no
+    search: it shows how much of our cost is the reply itself."""
+    texts = texts_for("zh-hans")
+    item = kb.items["visits-02"]
+    html = render_item(kb, item, texts)
+
+    async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_message:
+            markup = item_keyboard(item, texts, True)
+            await update.effective_message.reply_html(html, reply_markup=markup)
+
+    return reply
 
 
 def _serve_emulator(port: Any, go: Any, done: Any, count: int) -> None:
@@ -98,7 +116,7 @@ async def bench_bot(quick: bool) -> None:
     kb = load_knowledge_base(DEFAULT_DATA_DIR)
     print(f"whole bot vs echo ({count} questions from {USERS} users, polling the local emulator)")
     rounds = 1 if quick else 3
-    runs: dict[str, list[tuple[float, float]]] = {"echo": [], "report bot": []}
+    runs: dict[str, list[tuple[float, float]]] = {"echo": [], "shaped echo": [], "report bot": []}
     context = multiprocessing.get_context("spawn")
     port, go, done = context.Queue(), context.Queue(), context.Queue()
     child = context.Process(target=_serve_emulator, args=(port, go, done, count), daemon=True)
@@ -111,6 +129,9 @@ async def bench_bot(quick: bool) -> None:
                 echo = ApplicationBuilder().token(TOKEN).base_url(base_url).build()
                 echo.add_handler(MessageHandler(filters.TEXT, _echo))
                 runs["echo"].append(await _drive(echo, (port, go, done)))
+                shaped = ApplicationBuilder().token(TOKEN).base_url(base_url).build()
+                shaped.add_handler(MessageHandler(filters.TEXT, _shaped_echo(kb)))
+                runs["shaped echo"].append(await _drive(shaped, (port, go, done)))
                 settings = replace(
                     _settings_for(base_url, Path(folder)), rate_overall=0, rate_group=0
                 )
@@ -119,14 +140,16 @@ async def bench_bot(quick: bool) -> None:
     finally:
         go.put(False)
         child.join(timeout=10)
-    print(f"  {'app':<11} {'updates/s':>10} {'CPU ms/update':>14}   (median of {rounds})")
+    print(f"  {'app':<12} {'updates/s':>10} {'CPU ms/update':>14}   (median of {rounds})")
     cpu: dict[str, float] = {}
     for name, results in runs.items():
         wall = statistics.median(r[0] for r in results)
         cpu[name] = statistics.median(r[1] for r in results)
-        print(f"  {name:<11} {count / wall:>10.1f} {cpu[name] / count * 1000:>14.2f}")
+        print(f"  {name:<12} {count / wall:>10.1f} {cpu[name] / count * 1000:>14.2f}")
     ratio = cpu["report bot"] / cpu["echo"]
+    shaped_ratio = cpu["report bot"] / cpu["shaped echo"]
     print(f"  cost ratio (CPU per update in the bot's process, report bot / echo): {ratio:.2f}x")
+    print(f"  report bot / an echo sending the same reply shape: {shaped_ratio:.2f}x")
 
 
 async def bench_broadcast(quick: bool) -> None:
