@@ -188,6 +188,18 @@ def _names_in(text: str, names: dict[str, list[int]], longest: int) -> list[str]
     return found
 
 
+def half_sound_pairs(units: Sequence[str], sounds: Sequence[str]) -> list[str]:
+    """For each pair of neighbouring units, two grams: the first as written with the second
+    by sound, and the first by sound with the second as written. A homophone typo keeps one
+    character right (宋滔 for 宋涛 meets 宋+tao); two characters both only sounding alike are
+    more likely another word (选结 is not 宣介)."""
+    grams = []
+    for i in range(len(units) - 1):
+        grams.append(f"{units[i]}\t~{sounds[i + 1]}")
+        grams.append(f"~{sounds[i]}\t{units[i + 1]}")
+    return grams
+
+
 def _pair(a: str, b: str) -> str:
     return f"{a}\t{b}"
 
@@ -232,19 +244,23 @@ class CoverageIndex:
             grams.extend(unit for unit in units if len(unit) > 1)
         return grams
 
-    def document(self, units: Sequence[str]) -> int:
-        """Register one distinct field text; returns its document id (cache it per text)."""
+    def document(self, units: Sequence[str], grams: list[str] | None = None) -> int:
+        """Register one distinct field text (its units, or grams made by the caller); returns
+        its document id (cache it per text)."""
         gram_ids = self._gram_ids
-        grams = [gram_ids.setdefault(g, len(gram_ids)) for g in self.grams(units)]
-        self._doc_grams.extend(grams)
-        self._doc_gram_count.append(len(grams))
+        ids = [
+            gram_ids.setdefault(g, len(gram_ids))
+            for g in (self.grams(units) if grams is None else grams)
+        ]
+        self._doc_grams.extend(ids)
+        self._doc_gram_count.append(len(ids))
         return len(self._doc_gram_count) - 1
 
-    def add(self, item_index: int, document: int, weight: float) -> None:
-        """An item has this field document, at this weight."""
-        self._ref_doc.append(document)
-        self._ref_item.append(item_index)
-        self._ref_weight.append(weight)
+    def add(self, item_index: int, documents: list[int], weights: list[float]) -> None:
+        """An item has these field documents, at these weights."""
+        self._ref_doc.extend(documents)
+        self._ref_item.extend([item_index] * len(documents))
+        self._ref_weight.extend(weights)
 
     def count_units(self, units: Iterable[str]) -> None:
         """The distinct units of one item: their document frequency weighs units never seen
@@ -325,8 +341,15 @@ class CoverageIndex:
         if not units:
             return scores
         weights = importance if importance is not None else self.importance(units)
-        for position, weight in enumerate(weights):
-            known = self._grams_at(units, position)
+        return self.score_grams([self._grams_at(units, i) for i in range(len(units))], weights)
+
+    def score_grams(
+        self, position_grams: Sequence[Sequence[str]], weights: Sequence[float]
+    ) -> np.ndarray:
+        """Coverage when each question position may be matched by any of its grams."""
+        scores = np.zeros(self.size, dtype=np.float32)
+        for grams, weight in zip(position_grams, weights, strict=True):
+            known = [gram for gram in grams if gram in self.postings]
             if not known:
                 continue
             if len(known) == 1:
@@ -360,8 +383,7 @@ def _stem(word: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Analysis:
-    chars: int  # document ids in the three indexes
-    sounds: int
+    chars: int  # document ids in the character and word indexes
     words: int | None
     char_units: frozenset[str]
     word_units: frozenset[str]
@@ -418,12 +440,14 @@ class ReportIndex:
         self.figure_units = [{f.unit for f in i.figures} for i in self.items]
         self.has_date = np.array([bool(i.date and i.date.month) for i in self.items], dtype=bool)
         self._analysis_cache: dict[str, _Analysis] = {}
+        self._sound_docs: dict[str, int] = {}
         self._sound_cache: dict[str, str] = {}
         for index, item in enumerate(self.items):
             self._index_item(index, item)
         self.item_text = [self._analyse(item.text).normalized for item in self.items]
         self.ordinals = [_ordinals(text) for text in self.item_text]
         self._analysis_cache.clear()
+        self._sound_docs.clear()
         numbers = self._section_numbers
         section_of = []
         for item in self.items:
@@ -503,17 +527,25 @@ class ReportIndex:
             return cached
         normalized = normalize(text)
         units = units_of(self.canonical(normalized))
-        sounds = [self._sound(u) for u in units]
         words = [_stem(w) for w in english_words(text) if w not in self._english_stop]
         cached = _Analysis(
             self.chars.document(units),
-            self.pinyin.document(sounds),
             self.words.document(words) if words else None,
             frozenset(units),
             frozenset(words),
             normalized,
         )
         self._analysis_cache[text] = cached
+        return cached
+
+    def _sound_document(self, text: str) -> int:
+        """The field's half-sound pairs, made only for fields matched by sound."""
+        cached = self._sound_docs.get(text)
+        if cached is None:
+            units = units_of(self.canonical(self._analyse(text).normalized))
+            sounds = [self._sound(u) for u in units]
+            cached = self.pinyin.document(sounds, half_sound_pairs(units, sounds))
+            self._sound_docs[text] = cached
         return cached
 
     def _sound(self, unit: str) -> str:
@@ -526,21 +558,31 @@ class ReportIndex:
         fields = self._item_fields(item)
         char_units: set[str] = set()
         word_units: set[str] = set()
+        docs: dict[str, tuple[list[int], list[float]]] = {
+            "chars": ([], []), "sounds": ([], []), "words": ([], [])
+        }  # fmt: skip
         for text, weight, by_sound in fields.chinese:
             analysis = self._analyse(text)
             char_units |= analysis.char_units
             word_units |= analysis.word_units
-            self.chars.add(index, analysis.chars, weight)
+            docs["chars"][0].append(analysis.chars)
+            docs["chars"][1].append(weight)
             if by_sound:
-                self.pinyin.add(index, analysis.sounds, weight)
+                docs["sounds"][0].append(self._sound_document(text))
+                docs["sounds"][1].append(weight)
             # English words inside Chinese fields (TVBS, ChinaDaily) also serve English questions.
             if analysis.words is not None:
-                self.words.add(index, analysis.words, weight)
+                docs["words"][0].append(analysis.words)
+                docs["words"][1].append(weight)
         for text, weight in fields.english:
             analysis = self._analyse(text)
             word_units |= analysis.word_units
             if analysis.words is not None:
-                self.words.add(index, analysis.words, weight)
+                docs["words"][0].append(analysis.words)
+                docs["words"][1].append(weight)
+        self.chars.add(index, *docs["chars"])
+        self.pinyin.add(index, *docs["sounds"])
+        self.words.add(index, *docs["words"])
         self.chars.count_units(char_units)
         self.words.count_units(word_units)
         if item.date and item.date.month:
@@ -664,7 +706,12 @@ class ReportIndex:
             return by_chars  # sound (at most PINYIN_FACTOR) cannot beat a match this good
         # Same importance as by characters: sound may rescue a typo, never make a word unknown
         # to the report look common.
-        by_sound = self.pinyin.score([pinyin_of(u) for u in units], importance) * PINYIN_FACTOR
+        sounds = [pinyin_of(u) for u in units]
+        pairs = half_sound_pairs(units, sounds)  # two grams per pair of neighbouring units
+        position_grams = [
+            pairs[2 * i - 2 : 2 * i + 2] if i > 0 else pairs[0:2] for i in range(len(units))
+        ]
+        by_sound = self.pinyin.score_grams(position_grams, importance) * PINYIN_FACTOR
         return np.maximum(by_chars, by_sound)
 
     def _people_in(self, query: Query) -> list[str]:

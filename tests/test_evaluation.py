@@ -99,4 +99,4 @@ def test_held_out_set_floor(index: ReportIndex, kb: KnowledgeBase) -> None:
     held_out = evaluate(index, load_questions(QUESTIONS.with_name("holdout.yaml"), set(kb.items)))
     assert len(held_out.outcomes) >= 90
     assert held_out.overall_top1 >= 0.9, held_out.table()
-    assert held_out.refusal_rate >= 0.8, held_out.table()
+    assert held_out.refusal_rate >= 0.9, held_out.table()
