@@ -115,7 +115,7 @@ async def bench_bot(quick: bool) -> None:
     count = 100 if quick else 600
     kb = load_knowledge_base(DEFAULT_DATA_DIR)
     print(f"whole bot vs echo ({count} questions from {USERS} users, polling the local emulator)")
-    rounds = 1 if quick else 3
+    rounds = 1 if quick else 5
     runs: dict[str, list[tuple[float, float]]] = {"echo": [], "shaped echo": [], "report bot": []}
     context = multiprocessing.get_context("spawn")
     port, go, done = context.Queue(), context.Queue(), context.Queue()
