@@ -29,6 +29,7 @@ from bot.broadcast import (
 from bot.storage import Audience
 from bot.texts import Html, Texts, texts_for
 from handlers.common import App, Context, app_services, callback, reply_html, services, texts_of
+from handlers.subscriptions import migrate_chat
 
 log = logging.getLogger(__name__)
 RUNS_KEY = "broadcast_runs"
@@ -99,9 +100,7 @@ def start_run(application: App, broadcast_id: int) -> None:
         )
 
     async def moved(old_id: int, new_id: int) -> None:
-        from handlers.chats import migrate
-
-        migrate(application, old_id, new_id)
+        migrate_chat(application, old_id, new_id)
 
     async def gone(chat_id: int) -> None:
         svc.storage.set_chat_active(chat_id, False)

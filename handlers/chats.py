@@ -11,8 +11,12 @@ from telegram import Chat, ChatMember, ChatMemberUpdated, Update
 from telegram.ext import ChatMemberHandler, MessageHandler, TypeHandler, filters
 
 from bot.render import report_title
-from handlers.common import App, Context, app_services, services, texts_of
-from handlers.subscriptions import move_digest_job, remove_digest_job, schedule_digest
+from handlers.common import App, Context, services, texts_of
+from handlers.subscriptions import (
+    migrate_chat,
+    remove_digest_job,
+    schedule_digest,
+)
 
 log = logging.getLogger(__name__)
 PRESENT = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED}
@@ -72,15 +76,7 @@ async def group_migrated(update: Update, context: Context) -> None:
     if message is None or message.migrate_to_chat_id is None:
         return
     old_id, new_id = message.chat.id, message.migrate_to_chat_id
-    migrate(context.application, old_id, new_id)
-
-
-def migrate(application: App, old_id: int, new_id: int) -> None:
-    """A group became a supergroup: re-key its records and its digest schedule."""
-    svc = app_services(application)
-    svc.storage.migrate_chat(old_id, new_id, new_type=Chat.SUPERGROUP)
-    move_digest_job(application, old_id, new_id)
-    log.info("chat=%s migrated to %s", old_id, new_id)
+    migrate_chat(context.application, old_id, new_id)
 
 
 async def remember_private_chat(update: Update, context: Context) -> None:

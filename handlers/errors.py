@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.error import ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from handlers.common import Context, services, texts_of
+from handlers.subscriptions import migrate_chat
 
 log = logging.getLogger(__name__)
 
@@ -21,9 +22,7 @@ async def error_handler(update: object, context: Context) -> None:
         services(context).storage.set_chat_active(chat.id, False)
         return
     if isinstance(error, ChatMigrated) and chat is not None:
-        from handlers.chats import migrate
-
-        migrate(context.application, chat.id, error.new_chat_id)
+        migrate_chat(context.application, chat.id, error.new_chat_id)
         return
     if isinstance(error, RetryAfter):
         log.warning(

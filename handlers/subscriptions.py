@@ -59,6 +59,13 @@ def move_digest_job(application: App, old_id: int, new_id: int) -> None:
         schedule_digest(application, new_id, subscription.schedule)
 
 
+def migrate_chat(application: App, old_id: int, new_id: int) -> None:
+    """A group became a supergroup: re-key its records and move its digest schedule."""
+    app_services(application).storage.migrate_chat(old_id, new_id, new_type=Chat.SUPERGROUP)
+    move_digest_job(application, old_id, new_id)
+    log.info("chat=%s migrated to %s", old_id, new_id)
+
+
 def schedule_all(application: App) -> int:
     subscriptions = app_services(application).storage.all_subscriptions()
     for subscription in subscriptions:
@@ -179,9 +186,7 @@ async def send_digest(application: App, chat_id: int, now: datetime | None = Non
         remove_digest_job(application, chat_id)
         return False
     except ChatMigrated as exc:
-        from handlers.chats import migrate
-
-        migrate(application, chat_id, exc.new_chat_id)
+        migrate_chat(application, chat_id, exc.new_chat_id)
         return await send_digest(application, exc.new_chat_id, now)
     svc.storage.mark_digest_sent(chat_id, [i.id for i in digest.items])
     log.info("chat=%s digest sent: %s", chat_id, ", ".join(i.id for i in digest.items))
