@@ -84,7 +84,6 @@ def command_menu(kb: KnowledgeBase, language: Language, groups: bool) -> list[Bo
 async def post_init(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     bot = application.bot
-    services.bot_username = bot.username or ""
     kb = services.kb
     for scope, groups in ((BotCommandScopeAllPrivateChats(), False),
                           (BotCommandScopeAllGroupChats(), True)):  # fmt: skip
@@ -99,7 +98,7 @@ async def post_init(application: Application) -> None:
     handlers.start_background(application)
     log.info(
         "bot @%s ready at %s: %d items, mode %s",
-        services.bot_username,
+        bot.username,
         datetime.now(services.settings.timezone).isoformat(timespec="seconds"),
         len(kb.items),
         services.settings.mode,

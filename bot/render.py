@@ -149,15 +149,6 @@ def render_section(
     return Html("\n\n".join([header, *entries, *footer])), pages
 
 
-def render_section_pages(
-    kb: KnowledgeBase, section: Section, texts: Texts, per_page: int
-) -> list[Html]:
-    first, pages = render_section(kb, section, texts, 1, per_page)
-    return [first] + [
-        render_section(kb, section, texts, p, per_page)[0] for p in range(2, pages + 1)
-    ]
-
-
 # --------------------------------------------------------------------------- splitting
 
 

@@ -44,10 +44,6 @@ class Figure:
     counts: str
     qualifier: str = ""
 
-    def display_value(self) -> str:
-        value = int(self.value) if float(self.value).is_integer() else self.value
-        return f"{value}"
-
 
 @dataclass(frozen=True, slots=True)
 class ItemDate:
@@ -155,10 +151,9 @@ class KnowledgeBase:
         self.items: dict[str, Item] = {i.id: i for r in reports for i in r.items()}
         self.sections: dict[str, Section] = {s.id: s for r in reports for s in r.sections()}
         self.commands: dict[str, Section] = {s.command: s for s in self.sections.values()}
-        self._report_by_id = {r.id: r for r in reports}
 
     def report(self, report_id: str) -> Report:
-        return self._report_by_id[report_id]
+        return next(r for r in self.reports if r.id == report_id)
 
     def item(self, item_id: str) -> Item | None:
         return self.items.get(item_id)

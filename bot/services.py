@@ -23,7 +23,6 @@ class Services:
     kb: KnowledgeBase
     index: ReportIndex
     storage: Storage
-    bot_username: str = ""
     # Questions wait here and reach the database in batches, off the answer path.
     pending_questions: list[QuestionRecord] = field(default_factory=list)
 
@@ -40,8 +39,3 @@ class Services:
     async def flush_questions(self) -> int:
         batch, self.pending_questions = self.pending_questions, []
         return await asyncio.to_thread(self.storage.log_questions, batch) if batch else 0
-
-    def reload(self, kb: KnowledgeBase) -> None:
-        """Swap in new data: the index is rebuilt once here, never per message."""
-        self.index = ReportIndex(kb)
-        self.kb = kb

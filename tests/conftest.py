@@ -8,6 +8,7 @@ Two ways to drive the bot, as the project's conventions ask:
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
@@ -107,6 +108,16 @@ async def offline_app(
         yield application
         await application.post_stop(application)  # type: ignore[misc]
     await application.post_shutdown(application)  # type: ignore[misc]
+
+
+async def eventually(check: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Poll a condition on the bot's state (storage, jobs) until it holds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not check():
+        if loop.time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.01)
 
 
 async def feed(application: Any, payload: dict[str, Any]) -> None:

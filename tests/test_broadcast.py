@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ import pytest
 from bot.emulator import BotApiEmulator, SentMessage
 from bot.report import KnowledgeBase
 from bot.storage import Schedule, Storage
-from tests.conftest import ADMIN_ID, USER_ID, RunningBot, start_bot, stop_bot
+from tests.conftest import ADMIN_ID, USER_ID, RunningBot, eventually, start_bot, stop_bot
 
 DAILY = Schedule("daily", 9, 0)
 REPORT = re.compile(
@@ -25,15 +25,6 @@ REPORT = re.compile(
 
 # --------------------------------------------------------------------------------------------
 # helpers
-
-
-async def eventually(check: Callable[[], bool], timeout: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not check():
-        if loop.time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.01)
 
 
 def private_ids(count: int, start: int = 3_000_000) -> list[int]:

@@ -3,8 +3,6 @@ restarts and group → supergroup migrations. The bot polls the local emulator t
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,7 @@ from bot.emulator import BotApiEmulator, SentMessage
 from bot.report import KnowledgeBase
 from bot.storage import Schedule
 from handlers.subscriptions import send_digest
-from tests.conftest import RunningBot, start_bot, stop_bot
+from tests.conftest import RunningBot, eventually, start_bot, stop_bot
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 GROUP = -1001234567890  # a supergroup
@@ -36,16 +34,6 @@ ANONYMOUS_ADMIN_BOT = {
 
 # --------------------------------------------------------------------------------------------
 # helpers
-
-
-async def eventually(check: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Poll a condition on the bot's state (storage, jobs) until it holds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not check():
-        if loop.time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.01)
 
 
 def digest_jobs(running: RunningBot, chat_id: int) -> tuple[Job[Any], ...]:
