@@ -66,6 +66,7 @@ class Item:
     topic_id: str
     highlight_id: str | None
     title_en: str = ""
+    text_en: str = ""  # a faithful translation, shown as such; the Chinese text stays the source
     date: ItemDate | None = None
     people: tuple[Person, ...] = ()
     organizations: tuple[str, ...] = ()
@@ -98,6 +99,7 @@ class Section:
     description_en: str
     report_id: str
     parent_id: str | None = None
+    title_en: str = ""
     aliases_zh: tuple[str, ...] = ()
     aliases_en: tuple[str, ...] = ()
     items: tuple[Item, ...] = ()
@@ -196,6 +198,7 @@ SECTION_FIELDS = {
     "title": FieldSpec("str", True),
     "description_zh": FieldSpec("str", True),
     "description_en": FieldSpec("str", True),
+    "title_en": FieldSpec("str"),
     "aliases": FieldSpec("mapping"),
     "items": FieldSpec("list[mapping]"),
     "highlights": FieldSpec("list[mapping]"),
@@ -206,6 +209,7 @@ ITEM_FIELDS = {
     "text": FieldSpec("str", True),
     "title": FieldSpec("str", True),
     "title_en": FieldSpec("str"),
+    "text_en": FieldSpec("str"),
     "date": FieldSpec("mapping"),
     "people": FieldSpec("list[mapping]"),
     "organizations": FieldSpec("list[str]"),
@@ -408,6 +412,7 @@ class _ReportBuilder:
             description_en=value["description_en"],
             report_id=report_id,
             parent_id=parent,
+            title_en=value.get("title_en") or "",
             aliases_zh=_aliases(value, "zh"),
             aliases_en=_aliases(value, "en"),
             items=tuple(i for i in items if i is not None),
@@ -457,6 +462,7 @@ class _ReportBuilder:
             topic_id=topic_id,
             highlight_id=highlight_id,
             title_en=value.get("title_en") or "",
+            text_en=value.get("text_en") or "",
             date=date,
             people=tuple(Person(**p) for p in people),
             organizations=tuple(value.get("organizations") or ()),
