@@ -7,6 +7,7 @@ python -m bot ingest SOURCE -o OUT convert a report's text to YAML to enrich by 
 python -m bot eval [-v]            answer quality on data/eval/questions.yaml
 python -m bot bench [--quick]      search, index and whole-bot speed figures
 python -m bot ask QUESTION         print the answer as the bot would render it
+python -m bot wordfreq             regenerate bot/resources/wordfreq.tsv from jieba's dictionary
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--only", choices=["search", "bot", "broadcast"], default=None, help="one part only"
     )
+    sub.add_parser("wordfreq", help="regenerate the general word-frequency table (needs jieba)")
     ask = sub.add_parser("ask", help="answer one question")
     ask.add_argument("question")
     ask.add_argument("--lang", choices=["zh-hans", "zh-hant", "en"], default=None)
@@ -80,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_eval(args.questions, args.verbose)
         if command == "ask":
             return cmd_ask(args.question, args.lang, args.html)
+        if command == "wordfreq":
+            return cmd_wordfreq()
         if command == "bench":
             from bot.bench import run_benchmarks
 
@@ -178,3 +182,12 @@ def cmd_run() -> int:
     from bot.main import run
 
     return run()
+
+
+def cmd_wordfreq() -> int:
+    from bot.wordfreq import TABLE, build_table, jieba_dictionary
+
+    source = jieba_dictionary()
+    TABLE.write_text(build_table(source.read_text(encoding="utf-8").splitlines()), "utf-8")
+    print(f"wrote {TABLE} from {source}")
+    return 0

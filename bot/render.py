@@ -94,8 +94,17 @@ def render_answer(kb: KnowledgeBase, result: SearchResult, texts: Texts) -> Html
         return render_not_found(kb, result, texts)
     if result.kind == "list":
         header = texts.get("answer_list_header", count=len(result.hits))
+        if result.section is not None:
+            header = texts.get(
+                "answer_topic_header",
+                topic=section_title(result.section, texts),
+                count=len(result.hits),
+            )
         return render_list(kb, [h.item for h in result.hits], texts, header)
     best = result.hits[0].item
+    if result.kind == "closest":
+        # Below the answer cut-off: quoted faithfully, but framed as the nearest thing.
+        return Html(f"{texts.get('answer_closest')}\n\n{render_item(kb, best, texts)}")
     parts: list[str] = [render_item(kb, best, texts)]
     if result.related:
         related = "\n".join(

