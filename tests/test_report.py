@@ -365,6 +365,46 @@ def test_a_report_without_any_text_en_stays_valid(data: Path) -> None:
     assert kb.sections["extra_one"].title_en == ""
 
 
+def drop_line(data: Path, start: str, file: str = "reports/gz2023.yaml") -> None:
+    """Remove the one line that starts with `start`."""
+    path = data / file
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith(start)]
+    assert len(kept) == len(lines) - 1, start
+    path.write_text("".join(kept), encoding="utf-8")
+
+
+def test_the_real_report_is_translated_throughout() -> None:
+    kb = load_knowledge_base(DEFAULT_DATA_DIR, BUILTIN_NAMES)
+    assert all(item.text_en for item in kb.all_items())
+    assert all(section.title_en for section in kb.sections.values())
+    assert kb.reports[0].city_en == "Guangzhou"
+
+
+def test_one_item_of_the_real_report_loses_its_translation(data: Path) -> None:
+    item_line = line_of(data, "  - id: visits-02\n")
+    drop_line(data, "    text_en: In July 2023, Song Tao,")
+    the_error(
+        errors_of(data),
+        REPORT,
+        item_line,
+        "topics[0].items[1]: missing 'text_en'",
+        "add text_en: an English translation of text",
+    )
+
+
+def test_one_section_of_the_real_report_loses_its_title_en(data: Path) -> None:
+    line = line_of(data, "  - id: youth\n")
+    drop_line(data, "    title_en: Supporting Young Taiwanese")
+    the_error(
+        errors_of(data),
+        REPORT,
+        line,
+        "topics[2].highlights[4]: missing 'title_en'",
+        "add title_en: an English translation of title",
+    )
+
+
 def test_the_real_report_without_its_translations_stays_valid(data: Path) -> None:
     path = data / "reports" / "gz2023.yaml"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
