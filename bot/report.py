@@ -119,6 +119,7 @@ class Report:
     intro: str
     source: str
     topics: tuple[Section, ...]
+    city_en: str = ""  # the city's English name, for English answers ("" when not given)
 
     def sections(self) -> Iterator[Section]:
         for topic in self.topics:
@@ -188,6 +189,7 @@ REPORT_FIELDS = {
     "title_en": FieldSpec("str"),
     "year": FieldSpec("int", True),
     "city": FieldSpec("str"),
+    "city_en": FieldSpec("str"),
     "source": FieldSpec("str"),
     "intro": FieldSpec("str"),
 }
@@ -341,6 +343,9 @@ class _ReportBuilder:
         ]
         if self.doc.errors or any(topic is None for topic in topics):
             return None
+        self._check_translations()
+        if self.doc.errors:
+            return None
         return Report(
             id=meta["id"],
             title=meta["title"],
@@ -350,7 +355,38 @@ class _ReportBuilder:
             intro=meta.get("intro") or "",
             source=meta.get("source") or "",
             topics=tuple(t for t in topics if t is not None),
+            city_en=meta.get("city_en") or "",
         )
+
+    def _check_translations(self) -> None:
+        """English translations are all or nothing per report.
+
+        Once one item has `text_en`, every item needs it and every section needs `title_en`, so
+        an English answer never falls back to Chinese halfway through a report. A report without
+        any `text_en` is valid as it is. Runs on a document that is otherwise clean.
+        """
+        item_paths = _item_paths(self.doc)
+        translated = [p for p in item_paths if _value_at(self.doc.data, p).get("text_en")]
+        if not translated:
+            return
+        first = (*translated[0], "text_en")
+        reason = (
+            f"this report has English translations (the first is {format_path(first)} on line "
+            f"{self.doc.line(first)}), so every item needs one"
+        )
+        for path in item_paths:
+            if not _value_at(self.doc.data, path).get("text_en"):
+                self.doc.error(
+                    path,
+                    f"missing 'text_en': {reason}; add text_en: an English translation of text",
+                )
+        for path in _section_paths(self.doc):
+            if not _value_at(self.doc.data, path).get("title_en"):
+                self.doc.error(
+                    path,
+                    f"missing 'title_en': {reason} and every section a title_en; "
+                    "add title_en: an English translation of title",
+                )
 
     def _load_source(self, meta: dict[str, Any]) -> None:
         source = meta.get("source")
@@ -536,6 +572,12 @@ def _load_lexicon(doc: LocatedDocument) -> Lexicon | None:
         smalltalk=tuple(doc.data.get("smalltalk") or ()),
         stopwords=tuple(doc.data.get("stopwords") or ()),
     )
+
+
+def _value_at(data: Any, path: PathKey) -> Any:
+    for part in path:
+        data = data[part]
+    return data
 
 
 def _item_paths(doc: LocatedDocument) -> list[PathKey]:

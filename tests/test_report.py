@@ -260,6 +260,161 @@ def test_lexicon_unknown_key(data: Path) -> None:
     the_error(errors_of(data), LEXICON, line, "unknown key 'set_wrods'", "allowed keys")
 
 
+# --------------------------------------------------------------------------- translations
+
+TRANSLATED_REPORT = """\
+schema: 1
+report:
+  id: gz2024
+  title: 第二份报告
+  year: 2024
+  source: source/2023-guangzhou-taiwan-work-highlights.txt
+topics:
+- id: extra
+  number: 1
+  command: extra
+  title: 另一个专题
+  title_en: Another topic
+  description_zh: 另一个专题
+  description_en: Another topic
+  highlights:
+  - id: extra_one
+    number: 1
+    command: extra_one
+    title: 一个亮点
+{highlight_title_en}    description_zh: 一个亮点
+    description_en: One highlight
+    items:
+    - id: extra-01
+      number: 1
+      text: 召开全市对台工作会议。
+{first_text_en}      title: 全市对台工作会议
+    - id: extra-02
+      number: 2
+      text: 召开“七台”单位协调工作会议。
+{second_text_en}      title: 七台单位协调工作会议
+"""
+SECOND = "data/reports/gz2024.yaml"
+
+
+def add_translated_report(
+    data: Path, highlight: bool = False, first: bool = True, second: bool = False
+) -> None:
+    """The second report, with the English fields asked for (each `False` leaves one out)."""
+    text = TRANSLATED_REPORT.format(
+        highlight_title_en="    title_en: One highlight\n" if highlight else "",
+        first_text_en="      text_en: A citywide conference on Taiwan work was held.\n"
+        if first
+        else "",
+        second_text_en="      text_en: A coordination meeting of the seven units was held.\n"
+        if second
+        else "",
+    )
+    (data / "reports" / "gz2024.yaml").write_text(text, encoding="utf-8")
+
+
+def test_a_partly_translated_report_names_every_missing_translation(data: Path) -> None:
+    """One item with text_en makes text_en required on every item, title_en on every section."""
+    add_translated_report(data, highlight=False, first=True, second=False)
+    item_line = line_of(data, "    - id: extra-02\n", "reports/gz2024.yaml")
+    highlight_line = line_of(data, "  - id: extra_one\n", "reports/gz2024.yaml")
+    first_line = line_of(data, "      text_en: A citywide", "reports/gz2024.yaml")
+    errors = errors_of(data)
+    assert [(e.file, e.line, e.path) for e in errors] == [
+        (SECOND, item_line, "topics[0].highlights[0].items[1]"),
+        (SECOND, highlight_line, "topics[0].highlights[0]"),
+    ], [str(e) for e in errors]
+    item_error, highlight_error = (str(e) for e in errors)
+    assert item_error.startswith(f"{SECOND}:{item_line}: ")
+    assert "missing 'text_en'" in item_error
+    assert "add text_en: an English translation of text" in item_error
+    assert f"topics[0].highlights[0].items[0].text_en on line {first_line}" in item_error
+    assert "missing 'title_en'" in highlight_error
+    assert "add title_en: an English translation of title" in highlight_error
+    # The broken report is not loaded at all; the clean one next to it does not rescue it.
+    with pytest.raises(DataValidationError):
+        load_knowledge_base(data, BUILTIN_NAMES)
+
+
+def test_one_missing_text_en_in_a_translated_report(data: Path) -> None:
+    add_translated_report(data, highlight=True, first=False, second=True)
+    line = line_of(data, "    - id: extra-01\n", "reports/gz2024.yaml")
+    the_error(
+        errors_of(data),
+        SECOND,
+        line,
+        "topics[0].highlights[0].items[0]: missing 'text_en'",
+        "add text_en: an English translation of text",
+    )
+
+
+def test_a_fully_translated_report_loads(data: Path) -> None:
+    add_translated_report(data, highlight=True, first=True, second=True)
+    kb = load_knowledge_base(data, BUILTIN_NAMES)
+    item = kb.items["extra-02"]
+    assert item.text_en == "A coordination meeting of the seven units was held."
+    assert kb.sections["extra_one"].title_en == "One highlight"
+
+
+def test_a_report_without_any_text_en_stays_valid(data: Path) -> None:
+    """No translation at all is fine, even with title_en on some sections only."""
+    add_translated_report(data, highlight=False, first=False, second=False)
+    kb = load_knowledge_base(data, BUILTIN_NAMES)
+    assert kb.items["extra-01"].text_en == ""
+    assert kb.sections["extra"].title_en == "Another topic"
+    assert kb.sections["extra_one"].title_en == ""
+
+
+def drop_line(data: Path, start: str, file: str = "reports/gz2023.yaml") -> None:
+    """Remove the one line that starts with `start`."""
+    path = data / file
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith(start)]
+    assert len(kept) == len(lines) - 1, start
+    path.write_text("".join(kept), encoding="utf-8")
+
+
+def test_the_real_report_is_translated_throughout() -> None:
+    kb = load_knowledge_base(DEFAULT_DATA_DIR, BUILTIN_NAMES)
+    assert all(item.text_en for item in kb.all_items())
+    assert all(section.title_en for section in kb.sections.values())
+    assert kb.reports[0].city_en == "Guangzhou"
+
+
+def test_one_item_of_the_real_report_loses_its_translation(data: Path) -> None:
+    item_line = line_of(data, "  - id: visits-02\n")
+    drop_line(data, "    text_en: In July 2023, Song Tao,")
+    the_error(
+        errors_of(data),
+        REPORT,
+        item_line,
+        "topics[0].items[1]: missing 'text_en'",
+        "add text_en: an English translation of text",
+    )
+
+
+def test_one_section_of_the_real_report_loses_its_title_en(data: Path) -> None:
+    line = line_of(data, "  - id: youth\n")
+    drop_line(data, "    title_en: Supporting Young Taiwanese")
+    the_error(
+        errors_of(data),
+        REPORT,
+        line,
+        "topics[2].highlights[4]: missing 'title_en'",
+        "add title_en: an English translation of title",
+    )
+
+
+def test_the_real_report_without_its_translations_stays_valid(data: Path) -> None:
+    path = data / "reports" / "gz2023.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.lstrip().startswith(("text_en:", "title_en:"))]
+    path.write_text("".join(kept), encoding="utf-8")
+    kb = load_knowledge_base(data, BUILTIN_NAMES)
+    assert all(not item.text_en for item in kb.all_items())
+    assert all(not section.title_en for section in kb.sections.values())
+
+
 # --------------------------------------------------------------------------- all or nothing
 
 
