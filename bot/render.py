@@ -65,6 +65,8 @@ def breadcrumb(kb: KnowledgeBase, item: Item, texts: Texts) -> str:
 def render_item(kb: KnowledgeBase, item: Item, texts: Texts) -> Html:
     """One item in full: title, where it sits in the report, its date, the quoted text."""
     meta = [breadcrumb(kb, item, texts)]
+    if source := report_of(kb, item, texts):
+        meta.insert(0, source)
     if date := render_date(item.date, texts):
         meta.append(date)
     lines = [
@@ -116,7 +118,23 @@ def render_answer(kb: KnowledgeBase, result: SearchResult, texts: Texts) -> Html
 
 
 def report_title(kb: KnowledgeBase, texts: Texts) -> str:
-    report = kb.reports[0]
+    return reports_title_en(kb) if texts.language == "en" else reports_title(kb, texts)
+
+
+def reports_title(kb: KnowledgeBase, texts: Texts) -> str:
+    """Every loaded report's title, for texts that put it between 《 and 》."""
+    return "》、《".join(texts.convert(r.title) for r in kb.reports)
+
+
+def reports_title_en(kb: KnowledgeBase) -> str:
+    return "; ".join(r.title_en for r in kb.reports)
+
+
+def report_of(kb: KnowledgeBase, item: Item, texts: Texts) -> str:
+    """Which report an item comes from, shown only when more than one is loaded."""
+    if len(kb.reports) < 2:
+        return ""
+    report = kb.report(item.report_id)
     return report.title_en if texts.language == "en" else texts.convert(report.title)
 
 
@@ -125,14 +143,18 @@ def render_not_found(kb: KnowledgeBase, result: SearchResult, texts: Texts) -> H
     question = question if len(question) <= 40 else question[:40] + "…"
     message = texts.get(
         "not_found",
-        report=texts.convert(kb.reports[0].title),
-        report_en=kb.reports[0].title_en,
+        report=reports_title(kb, texts),
+        report_en=reports_title_en(kb),
         question=question,
     )
     reason = result.reason
     if reason.startswith("other place: "):
         place = texts.convert(reason.removeprefix("other place: "))
-        message = Html(f"{message}\n{texts.get('not_found_reason_place', place=place)}")
+        cities = "、".join(dict.fromkeys(texts.convert(r.city) for r in kb.reports if r.city))
+        if texts.language == "en":
+            cities = ", ".join(dict.fromkeys(r.city_en or r.city for r in kb.reports if r.city))
+        reason_text = texts.get("not_found_reason_place", place=place, cities=cities)
+        message = Html(f"{message}\n{reason_text}")
     elif reason.startswith("other year: "):
         years = "、".join(str(r.year) for r in kb.reports)
         message = Html(f"{message}\n{texts.get('not_found_reason_year', year=years)}")

@@ -38,6 +38,7 @@ from bot.normalize import (
 from bot.report import Item, KnowledgeBase, Section
 from bot.wordfreq import general_frequencies
 
+NO_REPORT = "-"  # a question names a city and a year that no loaded report covers together
 ResultKind = Literal["single", "list", "closest", "none"]
 
 # Tuned on data/eval/questions.yaml with `python -m bot eval`; see the closing notes.
@@ -142,6 +143,7 @@ class Query:
     ordinals: frozenset[int] = frozenset()
     english: tuple[str, ...] = ()
     other_place: str | None = None
+    reports: frozenset[str] = frozenset()  # reports the question names by year or city
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,7 +425,15 @@ class ReportIndex:
         self._stopwords = self._compile_words(lexicon.stopwords)
         self._set_words = self._compile_words(lexicon.set_words)
         self._number_words = self._compile_words(lexicon.number_words)
-        self._other_places = tuple(sorted({normalize(p) for p in lexicon.other_places}, key=len))
+        # A city some loaded report is about is never "another place"; naming it (or a report's
+        # year) points the question at that report.
+        self._report_cities: dict[str, set[str]] = defaultdict(set)
+        for report in kb.reports:
+            if report.city:
+                self._report_cities[normalize(report.city)].add(report.id)
+        self._other_places = tuple(
+            sorted({normalize(p) for p in lexicon.other_places} - set(self._report_cities), key=len)
+        )
         self._date_words = self._compile_words(lexicon.date_words)
         self._generic_words = self._compile_words(lexicon.generic_words)
         self._smalltalk = {normalize(w) for w in lexicon.smalltalk} - {""}
@@ -688,6 +698,7 @@ class ReportIndex:
         text = self._stopwords.sub("", text)
         smalltalk = normalize(cleaned) in self._smalltalk
         other_place = next((p for p in self._other_places if p and p in text), None)
+        named = self._reports_named(text, years)
 
         english: list[str] = []
         if not has_cjk(cleaned) and re.search("[a-z]", cleaned.lower()):
@@ -725,7 +736,20 @@ class ReportIndex:
             ordinals=frozenset(ordinals),
             english=tuple(english),
             other_place=other_place,
+            reports=frozenset(named),
         )
+
+    def _reports_named(self, text: str, years: set[int]) -> set[str]:
+        """The reports a question names by year, by city, or both (only when more than one
+        report is loaded; with one, the year check is the refusal's job)."""
+        if len(self.kb.reports) < 2:
+            return set()
+        by_year = {r.id for r in self.kb.reports if r.year in years}
+        by_city = {rid for city, ids in self._report_cities.items() if city in text for rid in ids}
+        if by_year and by_city:
+            # 广州 in 2024 when only Shenzhen has a 2024 report: no report covers it.
+            return (by_year & by_city) or {NO_REPORT}
+        return by_year or by_city
 
     # -- ranking
 
@@ -809,6 +833,8 @@ class ReportIndex:
             for key, items in self.labels.items():
                 if label in key:
                     indexes.update(items)
+        if query.reports:
+            indexes = {i for i in indexes if self.items[i].report_id in query.reports}
         return indexes
 
     def _refusal(self, query: Query) -> str:
@@ -823,6 +849,8 @@ class ReportIndex:
         }
         if foreign_years:
             return f"other year: {min(foreign_years)}"
+        if NO_REPORT in query.reports:
+            return f"other year: {min(query.years)}"
         return ""
 
     def search(self, question: str, limit: int = 10) -> SearchResult:
@@ -830,6 +858,8 @@ class ReportIndex:
         if reason := self._refusal(query):
             return SearchResult(query, "none", suggestions=self.suggest(query), reason=reason)
         scores = self._adjusted(query, self.content_scores(query))
+        if query.reports:
+            scores = np.where(self.in_named_reports(query.reports), scores, 0.0).astype(np.float32)
         has_content = bool(query.english) or len(units_of(query.content)) >= 2
         dated = self._date_set(query)
         people = self._people_in(query)
@@ -859,6 +889,9 @@ class ReportIndex:
             return SearchResult(query, "single", (ranked[0],), tuple(ranked[1:limit]))
         return self._ranked_result(query, scores, limit)
 
+    def in_named_reports(self, reports: frozenset[str]) -> np.ndarray:
+        return np.array([item.report_id in reports for item in self.items], dtype=bool)
+
     def _topic_asked(self, query: Query, scores: np.ndarray) -> Section | None:
         """The topic a set question names by the topic's own words, when those words explain
         the question at least as well as any single item does."""
@@ -868,6 +901,9 @@ class ReportIndex:
             coverage = self._section_coverage(units_of(query.content))
         if not coverage.size:
             return None
+        if query.reports:
+            named = [s.report_id in query.reports for s in self.section_list]
+            coverage = np.where(np.array(named, dtype=bool), coverage, 0.0)
         best = int(np.argmax(coverage))
         best_item = float(scores.max()) if scores.size else 0.0
         if float(coverage[best]) < SECTION_CUTOFF or float(coverage[best]) + 0.05 < best_item:

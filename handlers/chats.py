@@ -10,7 +10,7 @@ import logging
 from telegram import Chat, ChatMember, ChatMemberUpdated, Update
 from telegram.ext import ChatMemberHandler, MessageHandler, TypeHandler, filters
 
-from bot.render import report_title
+from bot.render import report_title, reports_title_en
 from handlers.common import App, Context, services, texts_of
 from handlers.subscriptions import (
     migrate_chat,
@@ -56,7 +56,7 @@ async def my_chat_member(update: Update, context: Context) -> None:
                 texts.get(
                     "group_intro",
                     report=report_title(kb, texts),
-                    report_en=kb.reports[0].title_en,
+                    report_en=reports_title_en(kb),
                     username=context.bot.username,
                 ),
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.render import render_item
+from bot.render import render_item, reports_title, reports_title_en
 from handlers.common import (
     App,
     Context,
@@ -41,8 +41,8 @@ async def start_command(update: Update, context: Context) -> None:
     welcome = texts.get(
         "welcome",
         name=user.first_name if user else "",
-        report=texts.convert(kb.reports[0].title),
-        report_en=kb.reports[0].title_en,
+        report=reports_title(kb, texts),
+        report_en=reports_title_en(kb),
     )
     await reply_html(update, welcome, topics_keyboard(kb, texts))
 
@@ -57,8 +57,8 @@ async def help_command(update: Update, context: Context) -> None:
         update,
         texts.get(
             "help",
-            report=texts.convert(kb.reports[0].title),
-            report_en=kb.reports[0].title_en,
+            report=reports_title(kb, texts),
+            report_en=reports_title_en(kb),
             topic_commands=topic_commands,
         ),
     )

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.render import render_item, render_section, report_title
+from bot.render import render_item, render_section, report_title, reports_title_en
 from bot.report import KnowledgeBase, Section
 from bot.texts import Texts
 from handlers.common import (
@@ -88,7 +88,7 @@ async def topics_command(update: Update, context: Context) -> None:
     kb = services(context).kb
     texts = texts_of(update, context)
     header = texts.get(
-        "topics_header", report=report_title(kb, texts), report_en=kb.reports[0].title_en
+        "topics_header", report=report_title(kb, texts), report_en=reports_title_en(kb)
     )
     await reply_html(update, header, topics_keyboard(kb, texts))
 
@@ -149,7 +149,7 @@ async def menu_button(update: Update, context: Context) -> None:
     kb = services(context).kb
     texts = texts_of(update, context)
     header = texts.get(
-        "topics_header", report=report_title(kb, texts), report_en=kb.reports[0].title_en
+        "topics_header", report=report_title(kb, texts), report_en=reports_title_en(kb)
     )
     if query.data and query.data.endswith("new"):
         await reply_html(update, header, topics_keyboard(kb, texts))

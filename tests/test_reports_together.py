@@ -1,0 +1,97 @@
+"""Several reports served together: years and cities route a question to its report."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.render import render_answer, render_item
+from bot.report import KnowledgeBase, load_knowledge_base
+from bot.search import ReportIndex
+from bot.texts import texts_for
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+SECOND_REPORT = """\
+schema: 1
+report:
+  id: sz2024
+  title: 2024年深圳市对台工作成果及亮点
+  title_en: Shenzhen's Taiwan work in 2024
+  year: 2024
+  city: 深圳
+topics:
+- id: sz_youth
+  number: 1
+  command: sz_youth
+  title: 深台青年交流
+  description_zh: 专题一·深台青年交流
+  description_en: Topic 1 · Shenzhen-Taiwan youth exchange
+  items:
+  - id: sz2024-youth-01
+    number: 1
+    text: 2024年7月，举办第十届深台青年论坛，两岸青年300余人参加。
+    title: 第十届深台青年论坛
+    date: {year: 2024, month: 7}
+  - id: sz2024-youth-02
+    number: 2
+    text: 2024年9月，前海台湾青年创业基地新入驻台青团队25家。
+    title: 前海台青创业基地新入驻25家
+    date: {year: 2024, month: 9}
+"""
+
+
+@pytest.fixture(scope="module")
+def two_reports(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    folder = tmp_path_factory.mktemp("data")
+    shutil.copytree(DATA / "reports", folder / "reports")
+    shutil.copytree(DATA / "source", folder / "source")
+    shutil.copy(DATA / "lexicon.yaml", folder / "lexicon.yaml")
+    (folder / "reports" / "sz2024.yaml").write_text(SECOND_REPORT, encoding="utf-8")
+    return load_knowledge_base(folder)
+
+
+@pytest.fixture(scope="module")
+def index(two_reports: KnowledgeBase) -> ReportIndex:
+    return ReportIndex(two_reports)
+
+
+def top(index: ReportIndex, question: str) -> str | None:
+    result = index.search(question)
+    return result.hits[0].item.id if result.hits and result.kind != "none" else None
+
+
+def test_a_city_of_a_loaded_report_is_not_another_place(index: ReportIndex) -> None:
+    assert top(index, "深圳的台青创业基地新入驻了多少团队") == "sz2024-youth-02"
+
+
+def test_a_year_or_city_routes_the_question_to_its_report(index: ReportIndex) -> None:
+    assert top(index, "2024年青年论坛是第几届") == "sz2024-youth-01"
+    assert top(index, "深圳青年论坛") == "sz2024-youth-01"
+    assert top(index, "广州青年论坛") == "exchange-03"
+    assert top(index, "2023年穗台青年论坛") == "exchange-03"
+
+
+def test_a_city_in_a_year_no_report_covers_is_refused(index: ReportIndex) -> None:
+    result = index.search("2024年广州办了哪些青年论坛")
+    assert result.kind == "none"
+    assert result.reason.startswith("other year")
+
+
+def test_month_questions_stay_in_the_named_report(index: ReportIndex) -> None:
+    result = index.search("深圳7月有哪些活动")
+    assert {h.item.id for h in result.hits} == {"sz2024-youth-01"}
+
+
+def test_answers_say_which_report_they_come_from(two_reports: KnowledgeBase) -> None:
+    texts = texts_for("zh-hans")
+    item = two_reports.items["sz2024-youth-01"]
+    assert "2024年深圳市对台工作成果及亮点" in render_item(two_reports, item, texts)
+
+
+def test_not_found_names_every_report(two_reports: KnowledgeBase, index: ReportIndex) -> None:
+    html = render_answer(two_reports, index.search("今天天气怎么样"), texts_for("zh-hans"))
+    assert "2023年广州市对台工作成果及亮点" in html
+    assert "2024年深圳市对台工作成果及亮点" in html
