@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 JSONDict = dict[str, Any]
-
-
 FaultKind = Literal[
     "retry_after",
     "blocked",
@@ -20,7 +18,6 @@ FaultKind = Literal[
     "bad_gateway",
     "chat_not_found",
 ]
-
 
 MAX_TEXT_LENGTH = 4096
 MAX_CAPTION_LENGTH = 1024

@@ -253,9 +253,11 @@ class Database:
                 raise
 
     def write(self) -> AbstractContextManager[sqlite3.Connection]:
+        """One write transaction (``BEGIN IMMEDIATE``), serialised with every other use."""
         return self._transaction("BEGIN IMMEDIATE")
 
     def read(self) -> AbstractContextManager[sqlite3.Connection]:
+        """One read transaction: its statements see one consistent snapshot."""
         return self._transaction("BEGIN")
 
     @property
