@@ -155,6 +155,12 @@ def render_not_found(kb: KnowledgeBase, result: SearchResult, texts: Texts) -> H
             cities = ", ".join(dict.fromkeys(r.city_en or r.city for r in kb.reports if r.city))
         reason_text = texts.get("not_found_reason_place", place=place, cities=cities)
         message = Html(f"{message}\n{reason_text}")
+    elif reason.startswith("unnamed office holder: "):
+        office = texts.convert(reason.removeprefix("unnamed office holder: "))
+        message = Html(f"{message}\n{texts.get('not_found_reason_office', office=office)}")
+    elif reason.startswith("other edition: "):
+        edition = reason.removeprefix("other edition: ")
+        message = Html(f"{message}\n{texts.get('not_found_reason_edition', edition=edition)}")
     elif reason.startswith("other year: "):
         years = "、".join(str(r.year) for r in kb.reports)
         message = Html(f"{message}\n{texts.get('not_found_reason_year', year=years)}")

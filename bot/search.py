@@ -59,10 +59,10 @@ NAME_MAX_UNITS = 9
 PINYIN_FACTOR = 0.9
 OOV_IDF_BONUS = 1.0
 # A set question ("获得过哪些奖项") whose words are a topic's own words asks for that topic.
-SECTION_CUTOFF = 0.75
+SECTION_CUTOFF = 0.6
 # Below the answer cut-off, an item this far ahead of the next is offered as "the closest the
 # report has", quoted in full but framed as such.
-CLOSEST_FLOOR = 0.35
+CLOSEST_FLOOR = 0.4
 CLOSEST_LEAD = 0.1
 # A run of at least this many characters of the question found in one item only.
 UNIQUE_PHRASE_MIN = 4
@@ -113,6 +113,8 @@ _PERIOD_WORDS = {
 }
 # Festival words a question may use for an item dated by a label such as 春节前夕.
 _LABEL_WORDS = {"春节": "春节", "过年": "春节", "新春": "春节", "新年": "春节"}
+_WHO_PATTERN = re.compile(r"([^是]{2,16}?)(?:到底|究竟)?(?:是谁|是哪位|是哪个|叫什么名字|叫什么)$")
+_ENGLISH_PLURAL_ASKED = re.compile(r"\b(?:what|which)(?: \w+)? \w{3,}s\b")
 _ORDINAL = re.compile(r"第([0-9]{1,3}|[一二三四五六七八九十]{1,3})届|(首)届")
 
 
@@ -228,8 +230,10 @@ class CoverageIndex:
         pairs: bool = True,
         token_unigrams: bool = True,
         unknown_as_rarest: bool = False,
+        char_unigrams: bool = False,
     ) -> None:
         self.size = size
+        self.char_unigrams = char_unigrams
         self.unknown_as_rarest = unknown_as_rarest
         self.pairs = pairs
         self.token_unigrams = token_unigrams
@@ -249,11 +253,11 @@ class CoverageIndex:
         self.oov_idf = 0.0
 
     def _unigram(self, unit: str) -> bool:
-        return not self.pairs or (self.token_unigrams and len(unit) > 1)
+        return not self.pairs or self.char_unigrams or (self.token_unigrams and len(unit) > 1)
 
     def grams(self, units: Sequence[str]) -> list[str]:
         grams = [f"{a}\t{b}" for a, b in itertools.pairwise(units)] if self.pairs else []
-        if not self.pairs:
+        if not self.pairs or self.char_unigrams:
             grams.extend(units)
         elif self.token_unigrams:
             grams.extend(unit for unit in units if len(unit) > 1)
@@ -342,12 +346,14 @@ class CoverageIndex:
         """How much each unit of a question matters: the idf of its rarest known pair, else of
         the unit alone; a unit never seen in any item matters most."""
         weights = []
-        for position, unit in enumerate(units):
+        for position in range(len(units)):
             known = self.grams_at(units, position)
             if known:
                 weights.append(max(self.idf[gram] for gram in known))
             else:
-                weights.append(self.unit_idf.get(unit, self.oov_idf))
+                # A pair no item has is as rare as can be, even when both characters are common
+                # (大选, 社保): how much it matters is then up to its general-language weight.
+                weights.append(self.oov_idf)
         return weights
 
     def score(self, units: Sequence[str], importance: Sequence[float] | None = None) -> np.ndarray:
@@ -486,11 +492,28 @@ class ReportIndex:
         self.pinyin.finalize()
         self.words.finalize()
         self._build_section_index()
+        self.vocabulary = self._domain_vocabulary()
+        self._roles = {
+            self.canonical(normalize(p.role)) for i in self.items for p in i.people if p.role
+        }
+        self._role_endings = {role[-1] for role in self._roles}
         self._english_vocab = list(self.words.postings)
         self._english_names = [name for name in self.people if name.isascii()]
         self._longest_name = max((len(n) for n in (*self.people, *self.entities)), default=0)
 
     # -- building
+
+    def _domain_vocabulary(self) -> frozenset[str]:
+        """The report's own words (names, organisations, places, keywords, the lexicon's
+        canonical forms, topic words), which a question's segmentation keeps whole."""
+        words: set[str] = set(self._alias_map.values())
+        for item in self.items:
+            words.update(p.name for p in item.people)
+            words.update((*item.organizations, *item.places, *item.keywords))
+        for section in self.kb.sections.values():
+            words.update(section.aliases_zh)
+        vocabulary = {self.canonical(normalize(w)) for w in words}
+        return frozenset(w for w in vocabulary if len(w) > 1 and not w.isascii())
 
     def _build_section_index(self) -> None:
         """Each topic and highlight by its own words (title, description, aliases), so that a
@@ -498,7 +521,8 @@ class ReportIndex:
         from the data, not from code."""
         self.section_list = [s for r in self.kb.reports for s in r.sections() if s.all_items()]
         size = len(self.section_list)
-        self.section_chars = CoverageIndex(size)
+        # Single characters count too: a topic word is often one (奖 in 拿过哪些奖).
+        self.section_chars = CoverageIndex(size, char_unigrams=True)
         self.section_words = CoverageIndex(size, pairs=False, unknown_as_rarest=True)
         for index, section in enumerate(self.section_list):
             zh = [section.title, section.description_zh, *section.aliases_zh]
@@ -576,11 +600,12 @@ class ReportIndex:
         zh((f.counts for f in item.figures), weights["figures"])
         zh([item.text], weights["text"])
         en([item.title_en], weights["title"])
+        en([item.text_en], weights["text"])
         en(item.aliases_en, weights["aliases"])
         en((p.name_en for p in item.people), weights["people"])
         for section in self.kb.breadcrumb(item):
             zh([section.title, *section.aliases_zh], weights["section"])
-            en([section.description_en, *section.aliases_en], weights["section"])
+            en([section.title_en, section.description_en, *section.aliases_en], weights["section"])
         return fields
 
     def _analyse(self, text: str) -> _Analysis:
@@ -704,8 +729,11 @@ class ReportIndex:
         if not has_cjk(cleaned) and re.search("[a-z]", cleaned.lower()):
             words = english_words(cleaned)
             lowered = " ".join(words)
-            wants_set |= any(w in self._english_set for w in words) or any(
-                phrase in lowered for phrase in self._english_set if " " in phrase
+            wants_set |= (
+                any(w in self._english_set for w in words)
+                or any(phrase in lowered for phrase in self._english_set if " " in phrase)
+                # "what awards", "which events": a plural after what/which asks for a set
+                or bool(_ENGLISH_PLURAL_ASKED.search(lowered))
             )
             wants_date |= any(w in self._english_date for w in words)
             wants_number |= any(
@@ -778,7 +806,7 @@ class ReportIndex:
         if len(units) < 2 and not (units and len(units[0]) > 1):
             return np.zeros(len(self.items), dtype=np.float32)
         importance = self.chars.importance(units)
-        general = self._general.weights(units)
+        general = self._general.weights(units, self.vocabulary)
         by_chars = self._coverage(
             self.chars, [self.chars.grams_at(units, i) for i in range(len(units))],
             importance, general,
@@ -837,9 +865,28 @@ class ReportIndex:
             indexes = {i for i in indexes if self.items[i].report_id in query.reports}
         return indexes
 
+    def _unnamed_office_holder(self, query: Query) -> str:
+        """For "广州市台办主任是谁": the office asked about, when no person in the report holds
+        it (the report names a 省委台办主任, not a 市委台办主任). Offices are recognised by the
+        last character of the roles the report's people have (主任, 会长, 书记 …)."""
+        text = self.canonical(normalize(query.cleaned)).rstrip("啊呢吗呀啦哦")
+        match = _WHO_PATTERN.search(text)
+        if not match:
+            return ""
+        office = match.group(1)
+        for prefix in self._report_cities:
+            office = office.removeprefix(prefix)
+        if len(office) < 2 or office[-1] not in self._role_endings or office in self.people:
+            return ""
+        if any(office in role for role in self._roles):
+            return ""
+        return office
+
     def _refusal(self, query: Query) -> str:
         if query.smalltalk:
             return "smalltalk"
+        if office := self._unnamed_office_holder(query):
+            return f"unnamed office holder: {office}"
         if query.other_place:
             return f"other place: {query.other_place}"
         foreign_years = {
@@ -851,6 +898,9 @@ class ReportIndex:
             return f"other year: {min(foreign_years)}"
         if NO_REPORT in query.reports:
             return f"other year: {min(query.years)}"
+        if query.ordinals and not any(query.ordinals & found for found in self.ordinals):
+            # 第十一届穗台青年论坛: the report has the 第九届 only.
+            return f"other edition: {min(query.ordinals)}"
         return ""
 
     def search(self, question: str, limit: int = 10) -> SearchResult:
@@ -873,9 +923,9 @@ class ReportIndex:
             # A phrase of the question that only one item has: that item comes first.
             top = float(scores.max())
             if float(scores[unique]) >= top - UNIQUE_PHRASE_MARGIN:
-                scores = scores.copy()
-                # Ahead by more than a name tie, so it is answered alone.
-                scores[unique] = top + NAME_TIE_MARGIN + 0.01
+                # The others fall behind by more than a name tie, so it is answered alone.
+                scores = scores * (1 - NAME_TIE_MARGIN - 0.01)
+                scores[unique] = top
         if bare := self._bare_entity(query):
             hits = self._hits(bare, scores, why="name", floor=0.9)
             kind: ResultKind = "list" if len(hits) > 1 else "single"
@@ -896,9 +946,17 @@ class ReportIndex:
         """The topic a set question names by the topic's own words, when those words explain
         the question at least as well as any single item does."""
         if query.english:
-            coverage = self.section_words.score(self._english_units(query.english))
+            units = self._english_units(query.english)
+            coverage = self._section_coverage(
+                self.section_words, self.words, units, self.words.importance(units),
+                [1.0] * len(units),
+            )  # fmt: skip
         else:
-            coverage = self._section_coverage(units_of(query.content))
+            units = units_of(query.content)
+            coverage = self._section_coverage(
+                self.section_chars, self.chars, units, self.chars.importance(units),
+                self._general.weights(units, self.vocabulary),
+            )  # fmt: skip
         if not coverage.size:
             return None
         if query.reports:
@@ -910,27 +968,32 @@ class ReportIndex:
             return None
         return self.section_list[best]
 
-    def _section_coverage(self, units: Sequence[str]) -> np.ndarray:
+    def _section_coverage(
+        self,
+        sections: CoverageIndex,
+        items: CoverageIndex,
+        units: Sequence[str],
+        importance: Sequence[float],
+        general: Sequence[float],
+    ) -> np.ndarray:
         """Coverage of the question by each section's own words. A word that most of the
         section's items share (市委台办 in every award) counts as covered, but only a section
         word proper is evidence: a question of such words alone names no topic."""
         count = len(self.section_list)
         if not units or not count:
             return np.zeros(count, dtype=np.float32)
-        importance = self.chars.importance(units)
-        general = self._general.weights(units)
         matched = np.zeros(count, dtype=np.float32)
         matched_discounted = np.zeros(count, dtype=np.float32)
         evidence = np.zeros(count, dtype=bool)
         for position in range(len(units)):
             own = np.zeros(count, dtype=np.float32)
-            for gram in self.section_chars.grams_at(units, position):
-                indexes, weights = self.section_chars.postings[gram]
+            for gram in sections.grams_at(units, position):
+                indexes, weights = sections.postings[gram]
                 own[indexes] = np.maximum(own[indexes], weights)
             shared = np.zeros(count, dtype=np.float32)
-            for gram in self.chars.grams_at(units, position):
-                items = self.chars.postings[gram][0]
-                share = self.section_members[items].sum(axis=0) / self.section_sizes
+            for gram in items.grams_at(units, position):
+                members = items.postings[gram][0]
+                share = self.section_members[members].sum(axis=0) / self.section_sizes
                 shared = np.maximum(shared, (share >= 0.5).astype(np.float32))
             evidence |= own > 0
             covered = np.maximum(own, shared)
@@ -948,7 +1011,7 @@ class ReportIndex:
             return None
         units = units_of(query.content)
         # A phrase that begins or ends in filler (台湾青年在) is unique by accident.
-        content = [w > FILLER_EDGE for w in self._general.weights(units)]
+        content = [w > FILLER_EDGE for w in self._general.weights(units, self.vocabulary)]
         postings = self.chars.postings
         best: tuple[int, int] | None = None  # (length, item)
         for start in range(len(units) - 1):

@@ -12,7 +12,7 @@ table does not know is, by definition, not common, so it weighs fully. Regenerat
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -35,10 +35,12 @@ class WordFrequencies:
         """-log P(word); words the table does not know are as rare as it can tell."""
         return math.log(self.total / self.counts.get(word, MIN_COUNT / 2))
 
-    def segment(self, text: str) -> list[str]:
+    def segment(self, text: str, domain: Set[str] = frozenset()) -> list[str]:
         """The most probable split of `text` into known words (unknown characters alone), by
-        dynamic programming over log-probabilities, as jieba does without its HMM."""
+        dynamic programming over log-probabilities, as jieba does without its HMM. Words of
+        the report's own vocabulary (`domain`) are taken whole."""
         n = len(text)
+        domain_log = math.log(self.total / 1000)
         best = [0.0] + [-math.inf] * n
         back = [0] * (n + 1)
         log_total = math.log(self.total)
@@ -47,9 +49,12 @@ class WordFrequencies:
             for start in range(max(0, end - MAX_WORD), end):
                 word = text[start:end]
                 count = self.counts.get(word)
-                if count is None and end - start > 1:
+                if word in domain and end - start > 1:
+                    score = best[start] + domain_log - log_total
+                elif count is None and end - start > 1:
                     continue
-                score = best[start] + (math.log(count) - log_total if count else unknown)
+                else:
+                    score = best[start] + (math.log(count) - log_total if count else unknown)
                 if score > best[end]:
                     best[end], back[end] = score, start
         words: list[str] = []
@@ -59,9 +64,10 @@ class WordFrequencies:
             end = back[end]
         return words[::-1]
 
-    def weights(self, units: Iterable[str]) -> list[float]:
+    def weights(self, units: Iterable[str], domain: Set[str] = frozenset()) -> list[float]:
         """A weight in [FILLER_WEIGHT, 1] for each matching unit (a CJK character or an
-        ASCII run): the weight of the word the unit belongs to. ASCII runs weigh fully."""
+        ASCII run): the weight of the word the unit belongs to. ASCII runs and words of the
+        report's own vocabulary weigh fully (the report's idf says how much they matter)."""
         units = list(units)
         weights = [1.0] * len(units)
         start = 0
@@ -73,8 +79,8 @@ class WordFrequencies:
             while end < len(units) and len(units[end]) == 1 and not units[end].isascii():
                 end += 1
             position = start
-            for word in self.segment("".join(units[start:end])):
-                weight = self.weight(word)
+            for word in self.segment("".join(units[start:end]), domain):
+                weight = 1.0 if word in domain and len(word) > 1 else self.weight(word)
                 for offset in range(len(word)):
                     weights[position + offset] = weight
                 position += len(word)

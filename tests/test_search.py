@@ -232,7 +232,7 @@ def random_strings(count: int, seed: int = 20231227) -> list[str]:
 
 def check_sane(index: ReportIndex, question: str) -> None:
     result = index.search(question)
-    assert result.kind in ("single", "list", "none")
+    assert result.kind in ("single", "list", "closest", "none")
     assert len(result.query.cleaned) <= MAX_QUERY_CHARS
     assert result.query.cleaned.isprintable()
     if result.kind == "none":
