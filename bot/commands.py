@@ -25,6 +25,7 @@ BUILTIN_COMMANDS: tuple[BuiltinCommand, ...] = (
     BuiltinCommand("topics", "menu_topics"),
     BuiltinCommand("search", "menu_search"),
     BuiltinCommand("month", "menu_month"),
+    BuiltinCommand("timeline", "menu_timeline"),
     BuiltinCommand("help", "menu_help"),
     BuiltinCommand("subscribe", "menu_subscribe"),
     BuiltinCommand("unsubscribe", "menu_unsubscribe"),

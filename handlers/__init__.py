@@ -24,6 +24,7 @@ from handlers import (
     questions,
     start,
     subscriptions,
+    timeline,
     topics,
 )
 from handlers.common import App, Context, app_services
@@ -55,6 +56,7 @@ def register(application: App, kb: KnowledgeBase) -> None:
     chats.register(application, group=TRACKING)
     start.register(application)
     topics.register(application, kb)
+    timeline.register(application)
     subscriptions.register(application)
     announce.register(application)
     admin.register(application)

@@ -99,7 +99,7 @@ def section_label(section: Section, texts: Texts) -> str:
 
 
 def topics_keyboard(kb: KnowledgeBase, texts: Texts) -> InlineKeyboardMarkup:
-    """Every topic on its own row, its highlights two by two beneath it."""
+    """Every topic on its own row, its highlights two by two beneath it; then the timeline."""
     rows: list[list[InlineKeyboardButton]] = []
     for report in kb.reports:
         for topic in report.topics:
@@ -117,6 +117,7 @@ def topics_keyboard(kb: KnowledgeBase, texts: Texts) -> InlineKeyboardMarkup:
                 for child in topic.children
             ]
             rows.extend(buttons[i : i + 2] for i in range(0, len(buttons), 2))
+    rows.append([InlineKeyboardButton(texts.plain("button_timeline"), callback_data="TL")])
     return InlineKeyboardMarkup(rows)
 
 

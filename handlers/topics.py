@@ -1,7 +1,8 @@
 """The topic menu, one command per topic and highlight (from the data), and paging.
 
 Callback data: "MENU" (topic list), "SEC <section> <page>" (edit in place) and
-"SEC <section> <page> new" (send as a new message, used under answers).
+"SEC <section> <page> new" (send as a new message, used under answers). The menu and each
+section also offer their timeline picture ("TL", "TL <section>", handled in handlers/timeline.py).
 """
 
 from __future__ import annotations
@@ -66,6 +67,13 @@ def section_keyboard(
                 )
             ]
         )
+    rows.append(
+        [
+            InlineKeyboardButton(
+                texts.plain("button_timeline_topic"), callback_data=callback("TL", section.id)
+            )
+        ]
+    )
     rows.append([InlineKeyboardButton(texts.plain("button_back"), callback_data="MENU")])
     return InlineKeyboardMarkup(rows)
 

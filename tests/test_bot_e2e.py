@@ -33,7 +33,8 @@ async def test_start_welcomes_with_topic_buttons(running_bot: RunningBot) -> Non
     assert "2023年广州市对台工作成果及亮点" in (reply.plain or "")
     data = button_data(reply)
     assert "SEC visits 1" in data and "SEC youth 1" in data
-    assert len(data) == 10  # 3 topics and 7 highlights
+    assert len(data) == 11  # 3 topics, 7 highlights and the timeline picture
+    assert data[-1] == "TL"
 
 
 async def test_start_deep_links_open_an_item_and_a_topic(running_bot: RunningBot) -> None:

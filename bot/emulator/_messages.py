@@ -140,6 +140,8 @@ class MessagesMixin(ChatsMixin, RecorderMixin):
             size = len(media.content)
         else:
             file_id = str(media)
+            if file_id not in self._files and not file_id.startswith(("http://", "https://")):
+                raise _bad("wrong file identifier/HTTP URL specified")
             size = len(self._files.get(file_id, b""))
         unique = f"u{file_id}"[:32]
         media_obj: Any
