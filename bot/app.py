@@ -5,25 +5,19 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from telegram import (
-    BotCommand,
-    BotCommandScopeAllGroupChats,
-    BotCommandScopeAllPrivateChats,
-    LinkPreviewOptions,
-    Update,
-)
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
 import handlers
-from bot.commands import BUILTIN_COMMANDS
 from bot.config import Settings
 from bot.report import KnowledgeBase
 from bot.search import ReportIndex
 from bot.services import SERVICES_KEY, Services
 from bot.storage import Storage
-from bot.texts import LANGUAGES, Language, texts_for
+from bot.texts import LANGUAGES, texts_for
+from handlers.common import publish_command_menus
 
 log = logging.getLogger(__name__)
 RATE_LIMIT_RETRIES = 2
@@ -63,33 +57,15 @@ def build_application(
         .build()
     )
     application.bot_data[SERVICES_KEY] = Services(settings, kb, ReportIndex(kb), storage)
-    handlers.register(application, kb)
+    handlers.register(application)
     return application
-
-
-def command_menu(kb: KnowledgeBase, language: Language, groups: bool) -> list[BotCommand]:
-    """The `/` menu: built-in commands, then one per topic and highlight, from the data."""
-    texts = texts_for(language)
-    menu = [
-        BotCommand(c.name, texts.plain(c.menu_key))
-        for c in BUILTIN_COMMANDS
-        if (c.in_groups if groups else c.in_private) and c.audience == "everyone"
-    ]
-    for section in kb.sections.values():
-        description = section.description_en if language == "en" else section.description_zh
-        menu.append(BotCommand(section.command, description[:256]))
-    return menu
 
 
 async def post_init(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     bot = application.bot
     kb = services.kb
-    for scope, groups in ((BotCommandScopeAllPrivateChats(), False),
-                          (BotCommandScopeAllGroupChats(), True)):  # fmt: skip
-        await bot.set_my_commands(command_menu(kb, "zh-hans", groups), scope=scope)
-        await bot.set_my_commands(command_menu(kb, "en", groups), scope=scope, language_code="en")
-    await bot.set_my_commands(command_menu(kb, "zh-hans", False))
+    await publish_command_menus(bot, kb)
     # Warm up what the first question would otherwise pay for: OpenCC dictionaries, the
     # Traditional texts (converted once) and the search's regular expressions.
     for language in LANGUAGES:

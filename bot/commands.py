@@ -32,5 +32,7 @@ BUILTIN_COMMANDS: tuple[BuiltinCommand, ...] = (
     BuiltinCommand("subscription", "menu_subscription"),
     BuiltinCommand("announce", "menu_announce", in_groups=False, audience="admins"),
     BuiltinCommand("stats", "menu_stats", in_groups=False, audience="admins"),
+    BuiltinCommand("reload", "menu_reload", in_groups=False, audience="admins"),
+    BuiltinCommand("reports", "menu_reports"),
 )
 BUILTIN_NAMES = frozenset(command.name for command in BUILTIN_COMMANDS)

@@ -9,10 +9,12 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from bot.commands import BUILTIN_NAMES
 from bot.config import Settings
-from bot.report import KnowledgeBase
+from bot.report import KnowledgeBase, validate_data
 from bot.search import ReportIndex
 from bot.storage import QuestionRecord, Storage
+from bot.yamlsource import DataError
 
 SERVICES_KEY = "services"
 
@@ -25,6 +27,24 @@ class Services:
     storage: Storage
     # Questions wait here and reach the database in batches, off the answer path.
     pending_questions: list[QuestionRecord] = field(default_factory=list)
+    _reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def reload(self) -> list[DataError]:
+        """Validate the data folder and, when it is clean, swap in the new reports and index.
+
+        The new index is built in a worker thread while the old one keeps answering; the swap
+        itself is two assignments with no await between them, so every update sees either the
+        old data or the new, never a mix, and none waits or is lost. On any error nothing
+        changes and the errors (file, line, fix) are returned."""
+        async with self._reload_lock:
+            kb, errors = await asyncio.to_thread(
+                validate_data, self.settings.data_dir, BUILTIN_NAMES
+            )
+            if kb is None:
+                return errors
+            index = await asyncio.to_thread(ReportIndex, kb)
+            self.kb, self.index = kb, index
+            return []
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.admin_ids

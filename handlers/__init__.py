@@ -13,7 +13,6 @@ import logging
 from telegram import Update
 from telegram.ext import TypeHandler
 
-from bot.report import KnowledgeBase
 from handlers import (
     admin,
     announce,
@@ -51,11 +50,11 @@ async def log_update(update: Update, context: Context) -> None:
     )
 
 
-def register(application: App, kb: KnowledgeBase) -> None:
+def register(application: App) -> None:
     application.add_handler(TypeHandler(Update, log_update), group=LOGGING)
     chats.register(application, group=TRACKING)
     start.register(application)
-    topics.register(application, kb)
+    topics.register(application)
     timeline.register(application)
     subscriptions.register(application)
     announce.register(application)
@@ -77,6 +76,8 @@ def start_background(application: App) -> None:
     """At start: digest schedules from the database, interrupted broadcasts, the question log."""
     subscriptions.schedule_all(application)
     announce.resume_broadcasts(application)
+    if app_services(application).settings.mode != "console":
+        admin.install_reload_signal(application)
     if application.job_queue is not None:
         application.job_queue.run_repeating(
             flush_questions_job, QUESTION_FLUSH_SECONDS, name="flush-questions"

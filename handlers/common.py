@@ -5,6 +5,10 @@ from __future__ import annotations
 from typing import Any, TypeAlias
 
 from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
     Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -13,6 +17,7 @@ from telegram import (
 )
 from telegram.ext import Application, ContextTypes
 
+from bot.commands import BUILTIN_COMMANDS
 from bot.normalize import detect_script
 from bot.render import item_title, split_message
 from bot.report import Item, KnowledgeBase, Section
@@ -98,10 +103,15 @@ def section_label(section: Section, texts: Texts) -> str:
     return title if section.kind == "topic" else f"{section.number}. {title}"
 
 
-def topics_keyboard(kb: KnowledgeBase, texts: Texts) -> InlineKeyboardMarkup:
-    """Every topic on its own row, its highlights two by two beneath it; then the timeline."""
+def topics_keyboard(
+    kb: KnowledgeBase, texts: Texts, report_id: str | None = None
+) -> InlineKeyboardMarkup:
+    """Every topic (of one report, or of all) on its own row, its highlights two by two
+    beneath it; then the timeline."""
     rows: list[list[InlineKeyboardButton]] = []
     for report in kb.reports:
+        if report_id is not None and report.id != report_id:
+            continue
         for topic in report.topics:
             rows.append(
                 [
@@ -178,3 +188,26 @@ def item_keyboard(item: Item, texts: Texts, private: bool) -> InlineKeyboardMark
             ]
         )
     return InlineKeyboardMarkup(rows)
+
+
+def command_menu(kb: KnowledgeBase, language: Language, groups: bool) -> list[BotCommand]:
+    """The `/` menu: built-in commands, then one per topic and highlight, from the data."""
+    texts = texts_for(language)
+    menu = [
+        BotCommand(c.name, texts.plain(c.menu_key))
+        for c in BUILTIN_COMMANDS
+        if (c.in_groups if groups else c.in_private) and c.audience == "everyone"
+    ]
+    for section in kb.sections.values():
+        description = section.description_en if language == "en" else section.description_zh
+        menu.append(BotCommand(section.command, description[:256]))
+    return menu
+
+
+async def publish_command_menus(bot: Bot, kb: KnowledgeBase) -> None:
+    """Register the menus with Telegram: private chats and groups, Chinese and English."""
+    for scope, groups in ((BotCommandScopeAllPrivateChats(), False),
+                          (BotCommandScopeAllGroupChats(), True)):  # fmt: skip
+        await bot.set_my_commands(command_menu(kb, "zh-hans", groups), scope=scope)
+        await bot.set_my_commands(command_menu(kb, "en", groups), scope=scope, language_code="en")
+    await bot.set_my_commands(command_menu(kb, "zh-hans", False))

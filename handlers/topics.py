@@ -7,16 +7,18 @@ section also offer their timeline picture ("TL", "TL <section>", handled in hand
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.render import render_item, render_section, report_title, reports_title_en
 from bot.report import KnowledgeBase, Section
-from bot.texts import Texts
+from bot.services import Services
+from bot.texts import Html, Texts
 from handlers.common import (
     App,
     Context,
+    app_services,
     callback,
     item_keyboard,
     reply_html,
@@ -101,6 +103,48 @@ async def topics_command(update: Update, context: Context) -> None:
     await reply_html(update, header, topics_keyboard(kb, texts))
 
 
+def reports_keyboard(kb: KnowledgeBase) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(f"{r.year} · {r.title}"[:64], callback_data=callback("REP", r.id))]
+         for r in kb.reports]
+    )  # fmt: skip
+
+
+async def reports_command(update: Update, context: Context) -> None:
+    """Every loaded report, newest first in the list, each a button to its topics."""
+    kb = services(context).kb
+    texts = texts_of(update, context)
+    lines = [
+        texts.get(
+            "report_line",
+            title=r.title_en if texts.language == "en" else texts.convert(r.title),
+            year=r.year,
+            items=len(list(r.items())),
+        )
+        for r in sorted(kb.reports, key=lambda r: -r.year)
+    ]
+    body = "\n".join([texts.get("reports_header", count=len(kb.reports)), *lines])
+    await reply_html(update, Html(body), reports_keyboard(kb))
+
+
+async def report_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    kb = services(context).kb
+    texts = texts_of(update, context)
+    report = next((r for r in kb.reports if r.id == query.data.removeprefix("REP ")), None)
+    if report is None:
+        await query.answer(texts.plain("button_expired"))
+        await reply_html(update, texts.get("reports_header", count=len(kb.reports)),
+                         reports_keyboard(kb))  # fmt: skip
+        return
+    await query.answer()
+    title = report.title_en if texts.language == "en" else texts.convert(report.title)
+    header = texts.get("topics_header", report=title, report_en=report.title_en)
+    await reply_html(update, header, topics_keyboard(kb, texts, report.id))
+
+
 async def section_command(update: Update, context: Context) -> None:
     """One handler for every topic command: the command's name says which section."""
     message = update.effective_message
@@ -177,11 +221,30 @@ async def _edit(update: Update, html: str, markup: InlineKeyboardMarkup) -> None
             raise
 
 
-def register(application: App, kb: KnowledgeBase) -> None:
+class TopicCommand(filters.MessageFilter):
+    """A /command naming a topic of the reports loaded *now*: the set changes on /reload, so a
+    fixed CommandHandler list would miss a new report's topics until a restart."""
+
+    def __init__(self, svc: Services) -> None:
+        super().__init__(name="TopicCommand")
+        self.svc = svc
+
+    def filter(self, message: Message) -> bool:
+        if not message.text or not message.text.startswith("/"):
+            return False
+        name, _, addressee = message.text.split()[0][1:].partition("@")
+        if addressee and addressee.lower() != (message.get_bot().username or "").lower():
+            return False
+        return name.lower() in self.svc.kb.commands
+
+
+def register(application: App) -> None:
     application.add_handler(CommandHandler("topics", topics_command))
-    commands = sorted(kb.commands)
-    if commands:
-        application.add_handler(CommandHandler(commands, section_command))
+    application.add_handler(CommandHandler("reports", reports_command))
+    application.add_handler(CallbackQueryHandler(report_button, pattern=r"^REP "))
+    application.add_handler(
+        MessageHandler(TopicCommand(app_services(application)), section_command)
+    )
     application.add_handler(CallbackQueryHandler(section_button, pattern=r"^SEC "))
     application.add_handler(CallbackQueryHandler(menu_button, pattern=r"^MENU( new)?$"))
     application.add_handler(CallbackQueryHandler(item_button, pattern=r"^ITEM "))
