@@ -44,9 +44,7 @@ FULL_DATE = re.compile(
     r"(?:(?P<year>\d{4})\s*年\s*)?(?P<month>\d{1,2})\s*月(?:\s*(?P<day>\d{1,2})\s*[日号])?"
 )
 # A year standing alone as the time of a sentence: "2023年，…" (not 2023年度, 自1987年).
-CLAUSE_YEAR = re.compile(
-    r"(?:^|[，。；,;])(?P<year>\d{4})\s*年(?:[，,、]|上半年|下半年|全年|以来|以來|底|初|末)"
-)
+CLAUSE_YEAR = re.compile(r"(?:^|[，。；,;])(?P<year>(?:19|20)\d{2})\s*年(?!度|版|修订|修訂)")
 DATE_LABEL = re.compile(
     r"(?:春节|春節|元宵节?|清明节?|端午节?|中秋节?|国庆节?|國慶節?|元旦|除夕|重阳节?|七夕|"
     r"两会|兩會|五一|十一)(?:前夕|前后|前後|期间|期間|当天|當天|之际|之際|假期)?|"
@@ -128,6 +126,12 @@ LEADING_FILLER = re.compile(
 ROLE_SPAN_STOP = re.compile(r"[，。；：！？“”‘’《》（）()\s,;:!?]")
 
 
+NAMES_BEFORE_ROLE = re.compile(
+    r"(?P<names>[\u4e00-\u9fff]{2,4}(?:、[\u4e00-\u9fff]{2,4})+)等"
+    rf"(?P<role>[\u4e00-\u9fff]{{0,10}}?(?:{ROLE_SUFFIX}))"
+)
+
+
 def _name_at(text: str, start: int) -> str | None:
     """A 2-4 character name starting at `start`, ended where the sentence goes on."""
     compound = next((s for s in COMPOUND_SURNAMES if text.startswith(s, start)), None)
@@ -177,6 +181,15 @@ def extract_people(text: str) -> list[dict[str, str]]:
             if each not in seen:
                 seen.add(each)
                 people.append({"name": each, "role": role} if role else {"name": each})
+    # 黎建南、黄智贤等两岸知名政治评论家: a list of names before its title.
+    for match in NAMES_BEFORE_ROLE.finditer(text):
+        names = match["names"].split("、")
+        if all(_name_at(name + "、", 0) == name for name in names):
+            role = match["role"]
+            for name in names:
+                if name not in seen:
+                    seen.add(name)
+                    people.append({"name": name, "role": role})
     return people
 
 
@@ -226,6 +239,7 @@ TITLE_MARKS = re.compile(r"《([^《》]{1,40})》")
 NOT_ORG = re.compile(
     r"(?:大会|大會|会议|會議|交流会|交流會|推介会|推介會|论坛|論壇|庆典|慶典|晚会|晚會|茶话会|茶話會|"
     r"座谈会|座談會|发布会|發佈會|见面会|見面會|运动会|運動會|博览会|博覽會|洽谈会|洽談會|年会|年會|"
+    r"峰会|峰會|研讨会|研討會|分享会|分享會|报告会|報告會|对接会|對接會|招待会|招待會|交易会|交易會|"
     r"机会|機會|社会|社會|都会|體會|体会|大赛|大賽|全部|内部|內部|西部|东部|中部|南部|北部|总部|總部|"
     r"干部|幹部|上网|上網|全网|全網|乐园|樂園|家园|家園|校园|校園|公园|公園)$"
 )
@@ -298,29 +312,56 @@ KNOWN_PLACES = _words(
     "越秀 海珠 荔湾 荔灣 白云 白雲 黄埔 黃埔 番禺 花都 从化 "
     "從化 增城 大湾区 大灣區 粤港澳大湾区 粵港澳大灣區"
 )
-PLACE_SUFFIXED = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:省|市|区|區|县|縣|镇|鎮|街道)")
+# A name ending in an administrative suffix; it never starts with a function word (了, 的 …).
+PLACE_SUFFIXED = re.compile(
+    r"(?![了的在到和与與及是从從自其并並对對把将將])"
+    r"[\u4e00-\u9fff]{2,4}?(?:省|市|区|區|县|縣|镇|鎮|街道)"
+)
 # Words ending like a place that are not one (上市 is a listing, 地区 a region in general).
 NOT_PLACE = re.compile(
     r"(?:上市|地区|地區|城市|都市|门市|門市|超市|社区|社區|园区|園區|景区|景區|校区|校區|矿区|礦區|"
     r"城区|城區|市区|市區|片区|片區|赛区|賽區|分区|分區|专区|專區|展区|展區|小区|小區|灾区|災區|"
     r"辖区|轄區|全市|全省|全区|全區|我市|我省|我区|本市|該市|该市)$"
 )
-LOCATIVE = re.compile(r"(?:在|到|赴|于|於|来|來|至|前往|走进|走進|深入|落户|落戶|位于|位於)$")
+LOCATIVE = re.compile(
+    r"(?:在|到|赴|于|於|来|來|至|前往|走进|走進|深入|落户|落戶|位于|位於|走访了?|走訪了?|考察了?)$"
+)
 PLACE_NAMES = re.compile("|".join(map(re.escape, sorted(set(KNOWN_PLACES), key=len, reverse=True))))
 
 
-def extract_places(text: str) -> list[str]:
-    """Places where something happens: 在香港、澳门举办 → [香港, 澳门]; 到深圳市 → [深圳市]."""
+SITE_SUFFIXES = ("园", "園", "园区", "園區", "馆", "館", "基地", "工场", "工場", "中心")
+
+
+def extract_places(text: str, organizations: Iterable[str] = ()) -> list[str]:
+    """Places where something happens: 在香港、澳门举办 → [香港, 澳门]; 到深圳市 → [深圳市].
+
+    A named site that something happens at (到…科技园考察, 在…美术馆) is a place as well as an
+    organization; a place name that only starts an organization's name (广东省…基地) is not.
+    """
     found: list[str] = []
+    organizations = sorted(organizations, key=len, reverse=True)
     # Quoted event names and titles ("食在广州") place nothing.
     text = re.sub(r"“[^“”]*”|「[^「」]*」|《[^《》]*》", lambda m: "\0" * len(m[0]), text)
     index = 0
     while index < len(text):
+        org = next((o for o in organizations if text.startswith(o, index)), None)
         known = PLACE_NAMES.match(text, index)
         match = known or PLACE_SUFFIXED.match(text, index)
-        if not match:
+        if not match and not org:
             index += 1
             continue
+        before = text[max(0, index - 4) : index]
+        in_list = bool(found) and before.endswith(("、", "和", "与", "與", "——"))
+        locative = bool(LOCATIVE.search(before)) and not before.endswith(
+            ("以来", "以來", "未来", "未來")
+        )
+        if org:
+            site = org.endswith(SITE_SUFFIXES) and org not in found
+            if site and (locative or before.endswith("——")):
+                found.append(org)
+            index += len(org)
+            continue
+        assert match is not None
         name = match[0]
         if known:
             # Extend a known name by its administrative suffix (深圳 → 深圳市, 南山 → 南山区).
@@ -329,11 +370,6 @@ def extract_places(text: str) -> list[str]:
                 name + suffix[0] + text[match.end() + 1 : match.end() + 2]
             ):
                 name += suffix[0]
-        before = text[max(0, index - 4) : index]
-        in_list = bool(found) and before.endswith(("、", "和", "与", "與"))
-        locative = bool(LOCATIVE.search(before)) and not before.endswith(
-            ("以来", "以來", "未来", "未來")
-        )
         if (
             (locative or in_list)
             and not NOT_PLACE.search(name)
@@ -356,7 +392,7 @@ UNITS = sorted(
         "億元 万元 萬元 美元 元 万人次 萬人次 人次 家次 场次 場次 "
         "周年 週年 万人 萬人 人 名 位 家 场 場 个 個 项 項 所 "
         "篇 期 部 届 屆 支 批 份 天 次 条 條 件 款 套 亩 畝 "
-        "公里 平方米 座 间 間 户 戶 团 團 % ％ 倍"
+        "公里 平方米 座 间 間 户 戶 团 團 % ％ 倍 小时 小時 分钟 分鐘"
     ),
     key=len,
     reverse=True,
@@ -562,7 +598,7 @@ def enrich_item(text: str, year: int | None) -> dict[str, Any]:
     """Every field the rules can find in one item's text (empty ones left out)."""
     people = extract_people(text)
     organizations = extract_organizations(text, people)
-    places = extract_places(text)
+    places = extract_places(text, organizations)
     figures = extract_figures(text)
     fields: dict[str, Any] = {"title": draft_title(text, people)}
     date = extract_date(text, year)
