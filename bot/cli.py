@@ -130,11 +130,27 @@ def cmd_ingest(source: Path, output: Path, report_id: str | None, force: bool = 
     for warning in parsed.warnings:
         print(f"ingest warning: {warning}", file=sys.stderr)
     print(f"wrote {output}: {len(parsed.topics)} topics, {len(parsed.item_texts())} items")
+    print("enriched: " + enrichment_summary(output))
     print(
         "next: python -m bot validate; titles, dates, people, commands … were drafted "
         "automatically and may be improved by hand"
     )
     return 0
+
+
+def enrichment_summary(output: Path) -> str:
+    """How many items got each enriched field, e.g. "date 40/47, people 13/47 …"."""
+    import yaml
+
+    document = yaml.safe_load(output.read_text(encoding="utf-8"))
+    items = [
+        item
+        for topic in document["topics"]
+        for section in [topic, *topic.get("highlights", [])]
+        for item in section.get("items", [])
+    ]
+    fields = ("date", "people", "organizations", "places", "figures", "keywords")
+    return ", ".join(f"{name} {sum(name in i for i in items)}/{len(items)}" for name in fields)
 
 
 def cmd_eval(questions_path: Path | None, verbose: bool) -> int:

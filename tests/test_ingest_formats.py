@@ -134,6 +134,41 @@ def test_docx_tables_are_reported_not_dropped_silently(tmp_path: Path) -> None:
     assert any("table 1" in str(w) for w in document.warnings)
 
 
+def test_docx_automatic_numbering_is_read_as_typed_numbers(
+    tmp_path: Path, reference: ParsedReport
+) -> None:
+    """Items numbered by Word's list style (no number in their text) ingest the same."""
+    import docx
+
+    document = docx.Document()
+    for line in SAMPLE_TXT.splitlines():
+        match = re.match(r"\d{1,3}\.(.*)", line)
+        if match:
+            document.add_paragraph(match[1], style="List Number")
+        elif line:
+            document.add_paragraph(line)
+    path = tmp_path / "numbered.docx"
+    document.save(str(path))
+    assert shape(parse_file(path)) == shape(reference)
+
+
+@pytest.mark.parametrize(
+    ("number", "fmt", "shown"),
+    [
+        (3, "decimal", "3"),
+        (3, "chineseCounting", "三"),
+        (12, "chineseCountingThousand", "十二"),
+        (21, "taiwaneseCounting", "二十一"),
+        (2, "ideographTraditional", "乙"),
+        (2, "decimalEnclosedCircle", "②"),
+    ],
+)
+def test_docx_number_formats(number: int, fmt: str, shown: str) -> None:
+    from bot.ingest.read_docx import _format
+
+    assert _format(number, fmt) == shown
+
+
 def test_html_drops_navigation_scripts_footer_and_share_bars(tmp_path: Path) -> None:
     document = read_source(sample(tmp_path, "html"))
     text = document.text()

@@ -414,7 +414,7 @@ COUNTS_STOP = re.compile(
                 "完成 的 报名 報名 转载 轉載 深入 共同 参与 參與 担任 擔任 "
                 "用 在 与 與 和 获评 獲評 获 獲 报道 報道 举办 舉辦 开展 "
                 "開展 是 被 达 達 共 形成 吸引 参访 參訪 暨 活动 活動 "
-                "同比 涉及 以"
+                "同比 涉及 以 累计 累計 共计 共計"
             ),
             key=len,
             reverse=True,
@@ -471,6 +471,10 @@ def extract_figures(text: str) -> list[dict[str, Any]]:
                 more, unit = more or extra, unit.replace(extra, "")
         counts = _counts_after(text, match.end()) or _counts_before(text, match.start())
         figure: dict[str, Any] = {"value": value, "unit": unit, "counts": counts or unit}
+        if not qualifier:
+            # 累计入驻台青创业团队189家: a running total said earlier in the same clause.
+            clause = re.split(r"[，。；：！？,;:!?]", text[: match.start()])[-1]
+            qualifier = next((q for q in ("累计", "累計") if q in clause), "")
         words = [QUALIFIERS.get(qualifier, ""), {"余": "余", "餘": "余", "多": "多"}.get(more, "")]
         if "".join(words):
             figure["qualifier"] = "".join(words)
@@ -502,7 +506,7 @@ VOCABULARY = _words(
     "会见 慰问 签约 庆典 志愿者 志愿服务 讲解员 补贴 政策 措施 "
     "调解 纠纷 宣传 媒体 报道 纪录片 纪实片 宣传片 文化 艺术 "
     "非遗 寻根 乡村振兴 台商 台企 台资企业 台胞 招商 投资 经贸 "
-    "产业 融合发展 获奖 荣誉 优秀奖 一等奖 先进单位 奖 大赛 "
+    "产业 融合发展 获奖 荣誉 优秀奖 一等奖 先进单位 大赛 "
     "研讨会 推介会 峰会 夏令营 冬令营 参访团 研学 体育 比赛 医疗 "
     "教育 科技 金融 旅游"
 )

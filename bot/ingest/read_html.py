@@ -109,8 +109,13 @@ def read_html_text(html: str, path: str = "<source>") -> Document:
 
     for tag in soup.find_all(NOISE_TAGS):
         tag.decompose()
+    # A class or id that sounds like navigation (menu, share, print …) marks noise, unless the
+    # element holds most of the page's text: then it is the article, oddly named.
+    total = len((soup.body or soup).get_text(strip=True)) or 1
     for tag in soup.find_all(_is_noise):
-        if isinstance(tag, Tag) and not tag.decomposed:
+        if not isinstance(tag, Tag) or tag.decomposed:
+            continue
+        if len(tag.get_text(strip=True)) < total / 2:
             tag.decompose()
 
     body = soup.body or soup
