@@ -152,6 +152,22 @@ def test_docx_automatic_numbering_is_read_as_typed_numbers(
     assert shape(parse_file(path)) == shape(reference)
 
 
+def test_docx_lines_of_one_paragraph_are_blocks_of_their_own(tmp_path: Path) -> None:
+    """Items typed one per line with Shift+Enter in one paragraph are not merged."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("2024年某市工作总结")
+    document.add_paragraph("引言。")
+    document.add_paragraph("专题一：甲\n1.第一条。\n2.第二条。")
+    path = tmp_path / "lines.docx"
+    document.save(str(path))
+    read = read_source(path)
+    assert read.blocks[-1].position == Position("paragraph", 3, 3)
+    assert str(read.blocks[-1].position) == "paragraph 3 line 3"
+    assert parse_file(path).item_texts() == ["第一条。", "第二条。"]
+
+
 @pytest.mark.parametrize(
     ("number", "fmt", "shown"),
     [
@@ -191,7 +207,8 @@ def test_html_drops_navigation_scripts_footer_and_share_bars(tmp_path: Path) -> 
 
 
 def test_html_without_a_known_content_container_uses_the_paragraph_rich_element() -> None:
-    page = """<html><body><div id="menu"><p>1.菜单</p></div>
+    page = """<html><body><header><h1 class="logo">某市台办</h1></header>
+    <div id="menu"><p>1.菜单</p></div>
     <div class="x"><h1>2024年某市工作总结</h1><p>引言。</p><p>专题一：甲</p>
     <p>1.第一条，<b>加粗</b>部分<br>2.第二条</p></div>
     <div class="footer">页脚</div></body></html>"""

@@ -20,13 +20,13 @@ class Position:
 
     kind: PositionKind
     number: int
-    line: int | None = None  # for a page: the line on that page
+    line: int | None = None  # the line on that page, or in that paragraph
 
     def __str__(self) -> str:
         if self.kind == "line":
             return str(self.number)
-        if self.kind == "page" and self.line is not None:
-            return f"page {self.number} line {self.line}"
+        if self.line is not None:
+            return f"{self.kind} {self.number} line {self.line}"
         return f"{self.kind} {self.number}"
 
 

@@ -101,6 +101,17 @@ def read_docx(path: Path) -> Document:
         text = paragraph.text.strip()  # strip() takes the full-width indent (U+3000) too
         if not text:
             continue
+        if "\n" in text:
+            # Line breaks inside one paragraph (Shift+Enter): each line is a block of its own,
+            # so items typed one per line in a single paragraph are not merged into one.
+            counters.clear()
+            lines = [line.strip() for line in text.splitlines()]
+            blocks.extend(
+                Block(line, Position("paragraph", number, index))
+                for index, line in enumerate(lines, start=1)
+                if line
+            )
+            continue
         where = _list_position(paragraph) if lists else None
         level = lists.get(where[0], {}).get(where[1]) if where else None
         if where is None or level is None or level.format in ("bullet", "none"):

@@ -99,9 +99,20 @@ def read_html_text(html: str, path: str = "<source>") -> Document:
     from bs4.element import Comment
 
     soup = BeautifulSoup(html, "html.parser")
-    heading = soup.find("h1")
+    # The article's <h1>: not the site's logo in the page header or the navigation.
+    heading = next(
+        (
+            h
+            for h in soup.find_all("h1")
+            if isinstance(h, Tag)
+            and _clean(h.get_text())
+            and not h.find_parent(["header", "nav", "footer"])
+            and not re.search(r"logo", " ".join(h.get_attribute_list("class") or []), re.I)
+        ),
+        None,
+    )
     title: Block | None = None
-    if isinstance(heading, Tag) and _clean(heading.get_text()):
+    if isinstance(heading, Tag):
         title = Block(_clean(heading.get_text()), Position("line", heading.sourceline or 1))
     elif soup.title and soup.title.string:
         text = re.split(r"\s[-|_—]+\s|[|_]", soup.title.string)[0]
