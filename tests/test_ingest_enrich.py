@@ -26,7 +26,7 @@ from bot.ingest.enrich import (
     extract_places,
 )
 from bot.report import validate_data
-from tests.ingest_samples import SAMPLE_TXT
+from tests.ingest_samples import SAMPLE_TXT, SAMPLE_VARIANTS
 
 # --------------------------------------------------------------------------- dates
 
@@ -250,6 +250,21 @@ def test_sections_get_commands_and_descriptions(tmp_path: Path) -> None:
     assert topics[0]["description_zh"] == "专题一·各级领导关心深圳对台工作"
     assert topics[2]["highlights"][0]["description_en"] == "Highlight 1 · Taiwan youth"
     assert topics[2]["highlights"][0]["items"][0]["id"] == "youth-01"
+
+
+def test_a_traditional_report_gets_traditional_menu_texts(tmp_path: Path) -> None:
+    source = tmp_path / "source" / "sz2024t.txt"
+    source.parent.mkdir(parents=True)
+    source.write_text(SAMPLE_VARIANTS, encoding="utf-8")
+    output = tmp_path / "reports" / "sz2024t.yaml"
+    assert main(["ingest", str(source), "-o", str(output)]) == 0
+    topics = yaml.safe_load(output.read_text(encoding="utf-8"))["topics"]
+    assert [t["command"] for t in topics] == ["visits", "priorities"]
+    assert topics[0]["description_zh"] == "專題一·各級領導關心深圳對臺工作"
+    assert [h["command"] for h in topics[1]["highlights"]] == ["youth", "economy"]
+    assert topics[1]["highlights"][0]["description_zh"] == "亮點一·深臺青年交流"
+    people = topics[0]["items"][1]["people"]
+    assert people == [{"name": "陳麗華", "role": "深圳市副市長"}]
 
 
 def test_ingest_next_to_the_real_report_keeps_commands_and_ids_unique(tmp_path: Path) -> None:

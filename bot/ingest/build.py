@@ -12,6 +12,7 @@ import yaml
 from bot.ingest.enrich import choose_command, description_zh, enrich_item
 from bot.ingest.model import IngestError, Position
 from bot.ingest.structure import ParsedReport, Section
+from bot.normalize import detect_script
 
 CN_NUMBERS = "〇一二三四五六七八九"
 REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -69,12 +70,15 @@ def to_yaml_document(
     year_match = REPORT_YEAR.search(parsed.title)
     year = int(year_match[1]) if year_match else None
     taken = set(BUILTIN_NAMES) | set(taken_commands)
+    # Menu texts in the report's own script: 专题一 / 專題一.
+    traditional = detect_script(parsed.title) == "hant"
+    topic_word, highlight_word = ("專題", "亮點") if traditional else ("专题", "亮点")
     topics: list[dict[str, Any]] = []
     for topic in parsed.topics:
         entry = _section_entry(
             topic,
             f"t{topic.number}",
-            f"专题{cn(topic.number)}",
+            f"{topic_word}{cn(topic.number)}",
             f"Topic {topic.number}",
             taken,
             report_id,
@@ -85,7 +89,7 @@ def to_yaml_document(
                 child = _section_entry(
                     highlight,
                     f"t{topic.number}_h{highlight.number}",
-                    f"亮点{cn(highlight.number)}",
+                    f"{highlight_word}{cn(highlight.number)}",
                     f"Highlight {highlight.number}",
                     taken,
                     report_id,
