@@ -369,6 +369,16 @@ def test_cli_prints_warnings_and_never_clobbers_an_existing_yaml(
     assert output.read_text(encoding="utf-8") != "# enriched by hand\n"
 
 
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_a_damaged_file_is_an_ingest_error(
+    tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / f"broken.{fmt}"
+    source.write_bytes(b"not really a document")
+    assert main(["ingest", str(source), "-o", str(tmp_path / "out.yaml")]) == 1
+    assert f"cannot read this .{fmt} file" in capsys.readouterr().err
+
+
 def test_cli_rejects_an_unknown_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "report.rtf"
     source.write_text("x", encoding="utf-8")

@@ -50,21 +50,30 @@ def read_source(path: Path) -> Document:
     suffix = path.suffix.lower()
     if suffix == ".txt":
         return read_txt(path)
-    if suffix == ".docx":
-        from bot.ingest.read_docx import read_docx
+    if suffix not in FORMATS:
+        raise IngestError(
+            str(path), 1, f"unsupported format {suffix or '(none)'}; use {', '.join(FORMATS)}"
+        )
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    try:
+        if suffix == ".docx":
+            from bot.ingest.read_docx import read_docx
 
-        return read_docx(path)
-    if suffix in (".html", ".htm"):
-        from bot.ingest.read_html import read_html
+            return read_docx(path)
+        if suffix in (".html", ".htm"):
+            from bot.ingest.read_html import read_html
 
-        return read_html(path)
-    if suffix == ".pdf":
+            return read_html(path)
         from bot.ingest.read_pdf import read_pdf
 
         return read_pdf(path)
-    raise IngestError(
-        str(path), 1, f"unsupported format {suffix or '(none)'}; use {', '.join(FORMATS)}"
-    )
+    except (IngestError, OSError):
+        raise
+    except Exception as exc:  # each library has its own errors for a damaged file
+        raise IngestError(
+            str(path), 1, f"cannot read this {suffix} file ({type(exc).__name__}: {exc})"
+        ) from exc
 
 
 def source_text(path: Path) -> str:
