@@ -394,7 +394,15 @@ class _ReportBuilder:
             return
         path = self.data_dir / source
         try:
-            self.source_text = path.read_text(encoding="utf-8")
+            if path.suffix.lower() == ".txt":
+                self.source_text = path.read_text(encoding="utf-8")
+            else:  # .docx, .html, .pdf: the text as ingest reads it
+                from bot.ingest import IngestError, source_text
+
+                try:
+                    self.source_text = source_text(path)
+                except IngestError as exc:
+                    self.doc.error(("report", "source"), f"source file cannot be read: {exc}")
         except OSError:
             self.doc.error(
                 ("report", "source"),

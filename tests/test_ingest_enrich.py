@@ -1,0 +1,404 @@
+"""Automatic enrichment at ingest (bot/ingest/enrich.py), on sentences that are not the
+Guangzhou report's: a fictional 2024 深圳 report (tests/ingest_samples.py) and made-up lines."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.cli import main
+from bot.commands import BUILTIN_NAMES
+from bot.config import DEFAULT_DATA_DIR
+from bot.ingest import parse_source
+from bot.ingest.enrich import (
+    TITLE_MAX,
+    choose_command,
+    draft_title,
+    enrich_item,
+    extract_date,
+    extract_figures,
+    extract_organizations,
+    extract_people,
+    extract_places,
+)
+from bot.report import validate_data
+from tests.ingest_samples import SAMPLE_TXT, SAMPLE_VARIANTS
+
+# --------------------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024年4月，某某出席活动。", {"year": 2024, "month": 4}),
+        ("2024年6月18日，某某到前海考察。", {"year": 2024, "month": 6, "day": 18}),
+        ("3月，举办交流会。", {"year": 2024, "month": 3}),
+        ("中秋前后，副市长走访台胞家庭。", {"year": 2024, "label": "中秋前后"}),
+        ("春节前夕，走访慰问台资企业。", {"year": 2024, "label": "春节前夕"}),
+        ("年底，在福田区举办论坛。", {"year": 2024, "label": "年底"}),
+        ("2022年，开展调研。", {"year": 2022}),
+        ("累计入驻团队156家，2024年举办培训45场次。", {"year": 2024}),
+        ("2月30日，不可能的日子。", {"year": 2024, "month": 2}),
+        # Years that are not the time of the item: 2024年度 (an award's year), 自1990年.
+        ("市委台办获评2024年度先进集体。", None),
+        ("是自1990年以来最大规模的团组。", None),
+        ("市委台办获评先进集体。", None),
+    ],
+)
+def test_dates(text: str, expected: dict[str, Any] | None) -> None:
+    assert extract_date(text, 2024) == expected
+
+
+# --------------------------------------------------------------------------- people
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2024年4月，全国政协副主席王小明在深圳应邀出席峰会。",
+            [("王小明", "全国政协副主席")],
+        ),
+        ("2024年9月，市委常委、统战部部长张三出席颁奖典礼。", [("张三", "市委常委、统战部部长")]),
+        ("中秋前后，深圳市副市长陈丽华走访慰问台胞。", [("陈丽华", "深圳市副市长")]),
+        ("海峡两岸关系协会副会长李建国到前海考察。", [("李建国", "海峡两岸关系协会副会长")]),
+        (
+            "两岸评论家赵一鸣、钱二宝等在论坛发言。",
+            [("赵一鸣", "两岸评论家"), ("钱二宝", "两岸评论家")],
+        ),
+        ("市台办主任欧阳明会见参访团。", [("欧阳明", "市台办主任")]),
+        ("市台商协会會長陳大文出席活動。", [("陳大文", "市台商协会會長")]),
+        # No title, no person; a title followed by no name, no person.
+        ("邀请台湾青年代表参加活动。", []),
+        ("张三出席活动。", []),
+        ("宫庙代表参访团来深交流。", []),
+    ],
+)
+def test_people(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(p["name"], p.get("role", "")) for p in extract_people(text)] == expected
+
+
+# --------------------------------------------------------------------------- organizations
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024年4月，全国政协副主席王小明出席活动。", ["全国政协"]),
+        ("市委常委、统战部部长张三出席典礼。", ["统战部"]),
+        ("深圳市台资企业协会举办成立30周年庆典。", ["深圳市台资企业协会"]),
+        (
+            "市委台办与深圳广播电视台联合制作纪录片《湾区有我》。",
+            ["市委台办", "深圳广播电视台", "《湾区有我》"],
+        ),
+        ("南山区海峡两岸青年创业基地累计入驻团队156家。", ["南山区海峡两岸青年创业基地"]),
+        ("联合香港商报开展巡展。", ["香港商报"]),
+        ("到宝安台湾青年创新园考察。", ["宝安台湾青年创新园"]),
+        # Meetings, forums and words that merely end like offices are no organizations.
+        ("举办两岸企业家峰会和经贸论坛。", []),
+        ("为台湾青年回馈社会搭建平台。", []),
+        ("市委书记出席了大会。", []),
+    ],
+)
+def test_organizations(text: str, expected: list[str]) -> None:
+    assert extract_organizations(text, extract_people(text)) == expected
+
+
+# --------------------------------------------------------------------------- places
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024年3月，分别在厦门、福州举办推介会。", ["厦门", "福州"]),
+        ("在福田区举办论坛。", ["福田区"]),
+        ("邀请媒体深入深圳市、南山区采访。", ["深圳市", "南山区"]),
+        ("活动期间走访了南山区、福田区的企业。", ["南山区", "福田区"]),
+        # Quoted event names, 以来, 来自 and listings (上市) place nothing.
+        ("以“食在深圳”为主题。", []),
+        ("是开放以来深圳最大规模的团组。", []),
+        ("来自台湾的学生参加。", []),
+        ("有意向在大陆上市的台资企业。", []),
+    ],
+)
+def test_places(text: str, expected: list[str]) -> None:
+    assert extract_places(text) == expected
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def figures(text: str) -> list[tuple[Any, str, str]]:
+    return [(f["value"], f["unit"], f.get("qualifier", "")) for f in extract_figures(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("累计入驻台青创业团队156家。", [(156, "家", "累计")]),
+        ("参加台青980余人次。", [(980, "人次", "余")]),
+        ("8家台资企业完成15亿多元的项目签约。", [(8, "家", ""), (15, "亿元", "多")]),
+        ("举办成立30周年庆典，约260人参加。", [(30, "周年", ""), (260, "人", "约")]),
+        ("近20家媒体报道，其中70%涉及深圳。", [(20, "家", "近"), (70, "%", "")]),
+        ("举办第五届海峡两岸短视频大赛。", [(5, "届", "")]),
+        ("共举办12期讲堂，投入2.5亿元。", [(12, "期", ""), (2.5, "亿元", "")]),
+        # Years and dates are no figures; nor are Chinese numerals inside words.
+        ("2024年5月，获评2024年度先进。", []),
+        ("是全省唯一一部获奖作品，形成新十条。", []),
+    ],
+)
+def test_figures(text: str, expected: list[tuple[Any, str, str]]) -> None:
+    assert figures(text) == expected
+
+
+def test_figures_say_what_they_count() -> None:
+    found = extract_figures("累计入驻台青创业团队156家，举办创业培训45场次、参加台青980余人次。")
+    assert [f["counts"] for f in found] == ["台青创业团队", "创业培训", "台青"]
+    assert extract_figures("8家台资企业完成15亿多元的项目签约。")[1]["counts"] == "项目签约"
+
+
+# --------------------------------------------------------------------------- titles
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2024年4月，全国政协副主席王小明在深圳应邀出席两岸企业家峰会。",
+            "王小明在深圳应邀出席两岸企业家峰会",
+        ),
+        (
+            "中秋前后，深圳市副市长陈丽华走访慰问台资企业和台胞家庭。",
+            "陈丽华走访慰问台资企业和台胞家庭",
+        ),
+        (
+            "2024年7月，举办“第三届深台青年夏令营”，来自台湾的学生参加。",
+            "举办“第三届深台青年夏令营”",
+        ),
+        ("市委台办获评全国对台宣传工作先进集体。", "市委台办获评全国对台宣传工作先进集体"),
+        # Too long: brackets, quotation marks, then what follows a dash go first.
+        (
+            "2024年6月，海峡两岸关系协会副会长李建国到海峡两岸青年创业基地——前海深港青年梦工场考察。",
+            "李建国到海峡两岸青年创业基地",
+        ),
+    ],
+)
+def test_titles(text: str, expected: str) -> None:
+    assert draft_title(text, extract_people(text)) == expected
+
+
+def test_every_title_is_short_and_made_of_the_text() -> None:
+    for item in parse_source(SAMPLE_TXT).items():
+        title = enrich_item(item["text"], 2024)["title"]
+        assert 0 < len(title) <= TITLE_MAX
+        assert set(title) <= set(item["text"])
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@pytest.mark.parametrize(
+    ("heading", "command"),
+    [
+        ("深台青年交流", "youth"),
+        ("经贸合作", "economy"),
+        ("惠台政策落地见效", "policy"),
+        ("荣誉与获奖", "awards"),
+        ("各级领导关心深圳对台工作", "visits"),
+        ("坚持党的全面领导", "party"),
+        ("讲好湾区故事", "story"),
+        ("两岸同胞心灵契合", "exchange"),
+        ("其他工作", "t9"),
+    ],
+)
+def test_commands_from_themes(heading: str, command: str) -> None:
+    assert choose_command(heading, "t9", set())[0] == command
+
+
+def test_commands_stay_unique_and_never_take_a_builtin() -> None:
+    taken = {"youth"} | set(BUILTIN_NAMES)
+    # The next theme the heading mentions, then the report's suffix, then the fallback.
+    assert choose_command("青年创业服务", "t1", taken)[0] == "services"
+    assert choose_command("青年交流", "t1", taken | {"exchange"}, "sz2024")[0] == "youth_sz2024"
+    assert choose_command("其他", "t1", {"t1"}, "sz2024")[0] == "t1_sz2024"
+    assert choose_command("其他", "t1", {"t1"})[0] == "t1_2"
+
+
+# --------------------------------------------------------------------------- the whole report
+
+
+def sample_document(tmp_path: Path) -> dict[str, Any]:
+    source = tmp_path / "source" / "sz2024.txt"
+    source.parent.mkdir(parents=True)
+    source.write_text(SAMPLE_TXT, encoding="utf-8")
+    output = tmp_path / "reports" / "sz2024.yaml"
+    assert main(["ingest", str(source), "-o", str(output)]) == 0
+    return yaml.safe_load(output.read_text(encoding="utf-8"))
+
+
+def test_sections_get_commands_and_descriptions(tmp_path: Path) -> None:
+    document = sample_document(tmp_path)
+    assert document["report"]["year"] == 2024
+    assert document["report"]["city"] == "深圳"
+    topics = document["topics"]
+    assert [t["command"] for t in topics] == ["visits", "awards", "priorities"]
+    assert [h["command"] for h in topics[2]["highlights"]] == ["youth", "economy"]
+    assert topics[0]["description_zh"] == "专题一·各级领导关心深圳对台工作"
+    assert topics[2]["highlights"][0]["description_en"] == "Highlight 1 · Taiwan youth"
+    assert topics[2]["highlights"][0]["items"][0]["id"] == "youth-01"
+
+
+def test_a_traditional_report_gets_traditional_menu_texts(tmp_path: Path) -> None:
+    source = tmp_path / "source" / "sz2024t.txt"
+    source.parent.mkdir(parents=True)
+    source.write_text(SAMPLE_VARIANTS, encoding="utf-8")
+    output = tmp_path / "reports" / "sz2024t.yaml"
+    assert main(["ingest", str(source), "-o", str(output)]) == 0
+    topics = yaml.safe_load(output.read_text(encoding="utf-8"))["topics"]
+    assert [t["command"] for t in topics] == ["visits", "priorities"]
+    assert topics[0]["description_zh"] == "專題一·各級領導關心深圳對臺工作"
+    assert [h["command"] for h in topics[1]["highlights"]] == ["youth", "economy"]
+    assert topics[1]["highlights"][0]["description_zh"] == "亮點一·深臺青年交流"
+    people = topics[0]["items"][1]["people"]
+    assert people == [{"name": "陳麗華", "role": "深圳市副市長"}]
+
+
+def test_ingest_next_to_the_real_report_keeps_commands_and_ids_unique(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR / "source", data / "source")
+    shutil.copytree(DEFAULT_DATA_DIR / "reports", data / "reports")
+    shutil.copy(DEFAULT_DATA_DIR / "lexicon.yaml", data / "lexicon.yaml")
+    source = data / "source" / "sz2024.txt"
+    source.write_text(SAMPLE_TXT, encoding="utf-8")
+    output = data / "reports" / "sz2024.yaml"
+    assert main(["ingest", str(source), "-o", str(output)]) == 0
+    document = yaml.safe_load(output.read_text(encoding="utf-8"))
+    highlights = document["topics"][2]["highlights"]
+    # gz2023 has /visits, /awards, /youth and /economy already.
+    assert [t["command"] for t in document["topics"]] == [
+        "visits_sz2024",
+        "awards_sz2024",
+        "priorities",
+    ]
+    assert [h["command"] for h in highlights] == ["youth_sz2024", "economy_sz2024"]
+    kb, errors = validate_data(data, BUILTIN_NAMES)
+    assert [str(e) for e in errors] == []
+    assert kb is not None
+    assert len(kb.reports) == 2
+
+
+# --------------------------------------------------------------------------- precision
+
+# What a person would write for the fictional report, item by item: (date, people with roles,
+# organizations, places, figures as value+unit).
+GOLD: list[dict[str, Any]] = [
+    {
+        "date": {"year": 2024, "month": 4},
+        "people": {("王小明", "全国政协副主席")},
+        "organizations": {"全国政协"},
+        "places": {"深圳"},
+        "figures": set(),
+    },
+    {
+        "date": {"year": 2024, "month": 6, "day": 18},
+        "people": {("李建国", "海峡两岸关系协会副会长")},
+        "organizations": {"海峡两岸关系协会", "前海深港青年梦工场"},
+        "places": {"前海"},
+        "figures": set(),
+    },
+    {
+        "date": {"year": 2024, "label": "中秋前后"},
+        "people": {("陈丽华", "深圳市副市长")},
+        "organizations": set(),
+        "places": set(),
+        "figures": set(),
+    },
+    {
+        "date": {"year": 2024, "month": 9},
+        "people": {("张三", "市委常委、统战部部长")},
+        "organizations": {"统战部"},
+        "places": set(),
+        "figures": set(),
+    },
+    {
+        "date": None,
+        "people": set(),
+        "organizations": {"市委台办"},
+        "places": set(),
+        "figures": set(),
+    },
+    {
+        "date": None,
+        "people": set(),
+        "organizations": {"市委台办", "《湾区有我》"},
+        "places": set(),
+        "figures": {(5, "届")},
+    },
+    {
+        "date": {"year": 2024, "month": 7},
+        "people": set(),
+        "organizations": set(),
+        "places": {"南山区", "福田区"},
+        "figures": {(3, "届"), (30, "所"), (260, "人")},
+    },
+    {
+        "date": {"year": 2024},
+        "people": set(),
+        "organizations": {"南山区海峡两岸青年创业基地"},
+        "places": {"南山区"},
+        "figures": {(156, "家"), (45, "场次"), (980, "人次")},
+    },
+    {
+        "date": {"year": 2024, "month": 5},
+        "people": set(),
+        "organizations": {"深圳市台资企业协会"},
+        "places": set(),
+        "figures": {(30, "周年"), (8, "家"), (15, "亿元")},
+    },
+    {
+        "date": {"year": 2024, "label": "年底"},
+        "people": {("赵一鸣", "两岸评论家"), ("钱二宝", "两岸评论家")},
+        "organizations": set(),
+        "places": {"福田区"},
+        "figures": {(20, "家")},
+    },
+]
+
+
+def found_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "date": fields.get("date"),
+        "people": {(p["name"], p.get("role", "")) for p in fields.get("people", [])},
+        "organizations": set(fields.get("organizations", [])),
+        "places": set(fields.get("places", [])),
+        "figures": {(f["value"], f["unit"]) for f in fields.get("figures", [])},
+    }
+
+
+def test_precision_and_recall_on_the_fictional_report() -> None:
+    items = parse_source(SAMPLE_TXT).items()
+    assert len(items) == len(GOLD)
+    found = [found_fields(enrich_item(item["text"], 2024)) for item in items]
+    dates_right = sum(f["date"] == g["date"] for f, g in zip(found, GOLD, strict=True))
+    assert dates_right == len(GOLD)
+    scores: dict[str, tuple[float, float]] = {}
+    for field in ("people", "organizations", "places", "figures"):
+        hits = sum(len(f[field] & g[field]) for f, g in zip(found, GOLD, strict=True))
+        produced = sum(len(f[field]) for f in found)
+        expected = sum(len(g[field]) for g in GOLD)
+        scores[field] = (hits / produced if produced else 1.0, hits / expected)
+    print(
+        "enrichment on the fictional report: "
+        + ", ".join(f"{k} P={p:.2f} R={r:.2f}" for k, (p, r) in scores.items())
+    )
+    # People and figures are exact; organizations and places may miss some (recall), but
+    # what they find must be right.
+    assert scores["people"] == (1.0, 1.0)
+    assert scores["figures"] == (1.0, 1.0)
+    assert scores["organizations"][0] >= 0.85
+    assert scores["places"][0] == 1.0
+    assert min(recall for _, recall in scores.values()) >= 0.7
