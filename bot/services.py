@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.config import Settings
+from bot.conversation import Clock, Dialogue, utc_now
 from bot.report import KnowledgeBase
 from bot.search import ReportIndex
 from bot.storage import QuestionRecord, Storage
@@ -25,6 +26,12 @@ class Services:
     storage: Storage
     # Questions wait here and reach the database in batches, off the answer path.
     pending_questions: list[QuestionRecord] = field(default_factory=list)
+    # "Now" for conversation contexts; tests replace it to let a context expire.
+    clock: Clock = utc_now
+    dialogue: Dialogue = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.dialogue = Dialogue(self.kb, self.index)
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.admin_ids

@@ -21,6 +21,7 @@ from handlers import (
     errors,
     feedback,
     inline,
+    language,
     questions,
     start,
     subscriptions,
@@ -54,6 +55,7 @@ def register(application: App, kb: KnowledgeBase) -> None:
     application.add_handler(TypeHandler(Update, log_update), group=LOGGING)
     chats.register(application, group=TRACKING)
     start.register(application)
+    language.register(application)
     topics.register(application, kb)
     subscriptions.register(application)
     announce.register(application)
