@@ -342,11 +342,9 @@ def classify(text: str, vocabulary: Vocabulary) -> FollowUp | None:
     core, marked = _strip_markers(text)
     if marked and core:
         months = months_in(core)
-        if (
-            months
-            and len(_CN_MONTH.sub("", normalize(core))) <= 1
-            and not _EN_MONTH.sub("", core).strip(" in")
-        ):
+        rest = _CN_MONTH.sub("", core) if has_cjk(core) else _EN_MONTH.sub("", core)
+        rest = re.sub(r"\b(?:in|of|the)\b|\s", "", rest.lower())
+        if months and len(rest) <= 1:  # "11月", "in December", "十一月份的"
             return FollowUp("ellipsis", slot="month", value=str(months[0]))
         person = vocabulary.person_in(core)
         if person and len(normalize(core)) <= len(normalize(person[1])) + 1:
