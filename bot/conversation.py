@@ -523,7 +523,7 @@ class Dialogue:
                 and result.kind == "single"
                 and best is not None
                 and best.item.id == frame.item_id
-                and any(word in text.lower() for word in _ELSE_WORDS)
+                and any(word in normalize(text) for word in _ELSE_WORDS)
             ):
                 return Reply("nothing_more", item=best.item, subject=person, follow_up=follow)
         if result.kind == "none":

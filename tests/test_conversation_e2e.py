@@ -1,0 +1,305 @@
+"""Follow-ups and answer languages end to end: the bot polls the local emulator, and each test
+talks to it in Simplified, Traditional or English as a person would.
+
+English renderings need translations; the shipped report has none yet, so `translated_kb` is a
+copy of the data with `text_en` on two items and `title_en` on their topic.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.cli import load_kb
+from bot.config import DEFAULT_DATA_DIR
+from bot.conversation import CONTEXT_TTL
+from bot.emulator import BotApiEmulator, SentMessage
+from bot.report import KnowledgeBase
+from bot.services import SERVICES_KEY, Services
+from tests.conftest import RunningBot, start_bot, stop_bot
+
+pytestmark = pytest.mark.asyncio
+
+USER = 2001
+OTHER = 2002
+GROUP = -1002223334445
+ALICE = 3001
+BOB = 3002
+TRANSLATIONS = {
+    "visits-02": "In July 2023, Song Tao, director of the Taiwan Work Office of the CPC Central "
+    "Committee and the Taiwan Affairs Office of the State Council, inspected the Guangzhou "
+    "Huilong Information Industry Science Park, a cross-strait youth employment and "
+    "entrepreneurship base.",
+    "visits-03": "On 27 December 2023, Zhang Zhijun, president of the Association for Relations "
+    "Across the Taiwan Straits, visited Guangzhou.",
+}
+VISITS_TITLE_EN = "Leaders at all levels value Guangzhou's Taiwan work"
+
+
+@pytest.fixture(scope="module")
+def translated_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    folder = tmp_path_factory.mktemp("data")
+    shutil.copytree(DEFAULT_DATA_DIR, folder, dirs_exist_ok=True)
+    path = folder / "reports" / "gz2023.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for topic in data["topics"]:
+        if topic["id"] == "visits":
+            topic["title_en"] = VISITS_TITLE_EN
+        for item in topic.get("items", []):
+            if item["id"] in TRANSLATIONS:
+                item["text_en"] = TRANSLATIONS[item["id"]]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return load_kb(folder)
+
+
+@pytest.fixture
+async def english_bot(
+    emulator: BotApiEmulator, translated_kb: KnowledgeBase, tmp_path: Path
+) -> AsyncIterator[RunningBot]:
+    running = await start_bot(emulator, translated_kb, tmp_path)
+    try:
+        yield running
+    finally:
+        await stop_bot(running)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def set_clock(running: RunningBot) -> FakeClock:
+    clock = FakeClock()
+    services: Services = running.application.bot_data[SERVICES_KEY]
+    services.clock = clock
+    return clock
+
+
+async def one(running: RunningBot, chat: int, text: str, **kwargs: Any) -> SentMessage:
+    (reply,) = await running.say(chat, text, **kwargs)
+    return reply
+
+
+async def press(running: RunningBot, chat: int, message: SentMessage, data: str) -> SentMessage:
+    assert data in message.callback_data, message.callback_data
+    before = len(running.bot_messages(chat))
+    running.emulator.callback_query(chat, chat, message.message_id, data)
+    (reply,) = await running.wait_messages(chat, before + 1)
+    return reply
+
+
+def text_of(message: SentMessage) -> str:
+    return message.plain or ""
+
+
+# ------------------------------------------------------------------------------ Simplified
+
+
+async def test_simplified_month_follow_up_pick_details_and_more(running_bot: RunningBot) -> None:
+    may = await one(running_bot, USER, "5月有哪些活动")
+    assert "梁振英" in text_of(may)
+    november = await one(running_bot, USER, "那11月呢？")
+    assert "龙明彪" in text_of(november) and "梁振英" not in text_of(november)
+    second = await one(running_bot, USER, "第二条")
+    assert "王瑞军" in text_of(second) and "龙明彪" not in text_of(second)
+    assert "各级领导高度重视广州对台工作 · 第 7/11 条" in text_of(second)
+    # Neighbours in its topic, as buttons.
+    assert {"ITEM visits-06", "ITEM visits-08"} <= set(second.callback_data)
+    details = await one(running_bot, USER, "详细说说")
+    assert "王瑞军" in text_of(details)
+    following = await press(running_bot, USER, details, "ITEM visits-08")
+    assert "钟挥锷" in text_of(following)
+    assert "第 8/11 条" in text_of(following)
+
+
+async def test_simplified_pick_after_a_topic_counts_the_list(running_bot: RunningBot) -> None:
+    await one(running_bot, USER, "/awards")
+    third = await one(running_bot, USER, "第三条")
+    assert "2部对台宣传精品" in text_of(third)  # awards-03, not the 第三届 of awards-02
+    assert "哩贺" not in text_of(third)
+    page = await one(running_bot, USER, "更多")
+    assert "汇龙科技信息产业园" in text_of(page) and "第 2/2 页" in text_of(page)
+    end = await one(running_bot, USER, "还有吗")
+    assert "已经全部列出了，共 7 条" in text_of(end)
+    out = await one(running_bot, USER, "第九条")
+    assert "只有 7 条" in text_of(out)
+
+
+async def test_simplified_person_and_item_follow_ups(running_bot: RunningBot) -> None:
+    await one(running_bot, USER, "宋涛什么时候来广州考察")
+    zhang = await one(running_bot, USER, "那张志军呢？")
+    assert "2023年12月27日，海峡两岸关系协会会长张志军到广州考察" in text_of(zhang)
+    again = await one(running_bot, USER, "他还去了哪里？")
+    assert "关于张志军的内容只有上面这一条" in text_of(again)
+    how_many = await one(running_bot, USER, "这个活动有多少人参加？")
+    assert "没有找到与“海协会会长张志军到广州考察有多少人参加”" in text_of(how_many)
+    assert "ITEM visits-03" in how_many.callback_data  # the item, offered as "maybe"
+    await one(running_bot, USER, "妇女会成立几周年")
+    attended = await one(running_bot, USER, "这个活动有多少人参加？")
+    assert "各界嘉宾约400人参加" in text_of(attended)
+
+
+async def test_new_question_wins_and_bare_numbers(running_bot: RunningBot) -> None:
+    await one(running_bot, USER, "5月有哪些活动")
+    fresh = await one(running_bot, USER, "台青创业基地入驻了多少团队")
+    assert "189家" in text_of(fresh)
+    await one(running_bot, USER, "11月有哪些活动")
+    picked = await one(running_bot, USER, "3")
+    assert "朱凤莲" in text_of(picked)
+    # After an item, a bare number is no pick: it is searched, and the report has no "3".
+    searched = await one(running_bot, USER, "3")
+    assert "朱凤莲" not in text_of(searched)
+
+
+async def test_follow_up_without_context_gets_a_hint(running_bot: RunningBot) -> None:
+    for text in ("还有吗", "第二条", "原文"):
+        reply = await one(running_bot, OTHER, text)
+        assert "我不确定你指的是什么" in text_of(reply), text
+
+
+# ------------------------------------------------------------------------------ Traditional
+
+
+async def test_traditional_follow_ups(running_bot: RunningBot) -> None:
+    await one(running_bot, USER, "宋濤什麼時候來廣州考察")
+    zhang = await one(running_bot, USER, "那張志軍呢？")
+    assert "海峽兩岸關係協會會長張志軍" in text_of(zhang)
+    again = await one(running_bot, USER, "他還去了哪裡？")
+    assert "關於張志軍的內容只有上面這一條" in text_of(again)
+    await one(running_bot, USER, "/awards")
+    third = await one(running_bot, USER, "第三個")
+    assert "2部對臺宣傳精品" in text_of(third)
+    assert "第 3/7 條" in text_of(third)
+    details = await one(running_bot, USER, "詳細一點")
+    assert "2部對臺宣傳精品" in text_of(details)  # the last item shown on its own
+    page = await one(running_bot, USER, "還有嗎")
+    assert "第 2/2 頁" in text_of(page)
+    end = await one(running_bot, USER, "還有嗎")
+    assert "已經全部列出了" in text_of(end)
+    which = await one(running_bot, USER, "具體呢")
+    assert "想看哪一條" in text_of(which)  # after a list, details of which one?
+
+
+# ------------------------------------------------------------------------------ English
+
+
+async def test_english_question_gets_the_translation_and_the_chinese_original(
+    english_bot: RunningBot,
+) -> None:
+    answer = await one(english_bot, USER, "When did Song Tao visit Guangzhou?", language_code="en")
+    text = text_of(answer)
+    assert "Translation:" in text and TRANSLATIONS["visits-02"] in text
+    assert VISITS_TITLE_EN in text  # the section's English title
+    assert "宋涛" not in text
+    original = await press(english_bot, USER, answer, "ORIG visits-02")
+    assert "中文原文" in text_of(original)
+    assert "2023年7月，中央台办、国务院台办主任宋涛" in text_of(original)
+    zhang = await one(english_bot, USER, "and Zhang Zhijun?", language_code="en")
+    assert TRANSLATIONS["visits-03"] in text_of(zhang)
+    again = await one(english_bot, USER, "where else did he go?", language_code="en")
+    assert "That is all the report says about Zhang Zhijun" in text_of(again)
+    how_many = await one(english_bot, USER, "how many people attended it?", language_code="en")
+    assert "has nothing on" in text_of(how_many)
+
+
+async def test_english_lists_pick_and_untranslated_items(english_bot: RunningBot) -> None:
+    november = await one(english_bot, USER, "What happened in November?", language_code="en")
+    assert "5 matching items" in text_of(november)
+    assert "The report's text is in Chinese only" in text_of(november)
+    december = await one(english_bot, USER, "what about December?", language_code="en")
+    assert TRANSLATIONS["visits-03"] in text_of(december)
+    assert "Translated from the Chinese original" in text_of(december)
+    first = await one(english_bot, USER, "the first one", language_code="en")
+    assert "item 3 of 11" in text_of(first) and "ORIG visits-03" in first.callback_data
+    await one(english_bot, USER, "/youth", language_code="en")
+    second = await one(english_bot, USER, "the second one", language_code="en")
+    text = text_of(second)
+    assert "Guangzhou internship programme" in text
+    assert "The report's text is in Chinese only" in text  # quoted in Chinese, and said so
+    assert not any(d.startswith("ORIG ") for d in second.callback_data)
+    more = await one(english_bot, USER, "more", language_code="en")
+    assert "That's all" in text_of(more)
+
+
+async def test_language_command_sets_english_for_chinese_questions(
+    english_bot: RunningBot,
+) -> None:
+    usage = await one(english_bot, USER, "/language")
+    assert "自动" in text_of(usage) and "LANG en" in usage.callback_data
+    done = await press(english_bot, USER, usage, "LANG en")
+    assert "English" in text_of(done)
+    answer = await one(english_bot, USER, "宋涛什么时候来广州考察")
+    assert TRANSLATIONS["visits-02"] in text_of(answer)
+    await one(english_bot, USER, "/language auto")
+    chinese = await one(english_bot, USER, "宋涛什么时候来广州考察")
+    assert "2023年7月，中央台办" in text_of(chinese) and "Translation" not in text_of(chinese)
+    bad = await one(english_bot, USER, "/language klingon")
+    assert "/language zh-hans" in text_of(bad)
+
+
+# ------------------------------------------------------------------------------ expiry, groups
+
+
+async def test_context_expires_after_fifteen_minutes_and_on_start(
+    running_bot: RunningBot,
+) -> None:
+    clock = set_clock(running_bot)
+    await one(running_bot, USER, "5月有哪些活动")
+    clock.now += CONTEXT_TTL - timedelta(seconds=1)
+    still = await one(running_bot, USER, "第二条")
+    assert "钟挥锷" in text_of(still)  # each message keeps the context alive
+    clock.now += CONTEXT_TTL + timedelta(seconds=1)
+    expired = await one(running_bot, USER, "第三条")
+    assert "我不确定你指的是什么" in text_of(expired)
+    await one(running_bot, USER, "5月有哪些活动")
+    await one(running_bot, USER, "/start")
+    after_start = await one(running_bot, USER, "更多")
+    assert "我不确定你指的是什么" in text_of(after_start)
+
+
+async def test_two_people_in_a_group_keep_their_own_context(running_bot: RunningBot) -> None:
+    emulator = running_bot.emulator
+    emulator.add_chat(GROUP, "supergroup", title="穗台交流群")
+    may = await one(running_bot, GROUP, "@gz_report_bot 5月有哪些活动", user_id=ALICE)
+    awards = await one(running_bot, GROUP, "/awards", user_id=BOB)
+    alice = await one(
+        running_bot, GROUP, "第三条", user_id=ALICE, reply_to_message_id=may.message_id
+    )
+    assert "5家拟上市" in text_of(alice)  # the third of the May list
+    bob = await one(
+        running_bot, GROUP, "第三条", user_id=BOB, reply_to_message_id=awards.message_id
+    )
+    assert "2部对台宣传精品" in text_of(bob)  # the third award
+    carol = await one(
+        running_bot, GROUP, "第三条", user_id=ALICE + 9, reply_to_message_id=may.message_id
+    )
+    assert "我不确定你指的是什么" in text_of(carol)  # replying to a list isn't having read it
+
+
+async def test_restart_loses_the_context_and_keeps_the_language(
+    emulator: BotApiEmulator, translated_kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    running = await start_bot(emulator, translated_kb, tmp_path)
+    try:
+        await one(running, USER, "/language zh-hant")
+        listing = await one(running, USER, "5月有哪些活动")
+        assert "梁振英在穗接受臺灣媒體採訪" in text_of(listing)
+    finally:
+        await stop_bot(running)
+    running = await start_bot(emulator, translated_kb, tmp_path)
+    try:
+        lost = await one(running, USER, "第二条")
+        assert "我不確定你指的是什麼" in text_of(lost)  # no context, still Traditional
+        usage = await one(running, USER, "/language")
+        assert "繁體中文" in text_of(usage)
+    finally:
+        await stop_bot(running)
