@@ -112,11 +112,10 @@ def item_neighbours(kb: KnowledgeBase, item: Item) -> tuple[Section, int, tuple[
 
 
 def render_item_detail(kb: KnowledgeBase, item: Item, texts: Texts) -> Html:
-    """An item in full with its place in its topic ("第 2/11 条"), for "details" and picks."""
-    section, number, items = item_neighbours(kb, item)
-    position = texts.get(
-        "item_position", section=section_title(section, texts), number=number, total=len(items)
-    )
+    """An item in full with its place in its topic ("本专题第 2/11 条"), for "details" and picks;
+    the topic itself is in the item's breadcrumb."""
+    _, number, items = item_neighbours(kb, item)
+    position = texts.get("item_position", number=number, total=len(items))
     return Html(f"{render_item(kb, item, texts)}\n{position}")
 
 

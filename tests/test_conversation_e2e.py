@@ -111,7 +111,7 @@ async def test_simplified_month_follow_up_pick_details_and_more(running_bot: Run
     assert "龙明彪" in text_of(november) and "梁振英" not in text_of(november)
     second = await one(running_bot, USER, "第二条")
     assert "王瑞军" in text_of(second) and "龙明彪" not in text_of(second)
-    assert "各级领导高度重视广州对台工作 · 第 7/11 条" in text_of(second)
+    assert "本专题第 7/11 条" in text_of(second)
     # Neighbours in its topic, as buttons.
     assert {"ITEM visits-06", "ITEM visits-08"} <= set(second.callback_data)
     details = await one(running_bot, USER, "详细说说")
@@ -219,7 +219,9 @@ async def test_english_lists_pick_and_untranslated_items(english_bot: RunningBot
     assert TRANSLATIONS["visits-03"] in text_of(december)
     assert "Translated from the Chinese original" in text_of(december)
     first = await one(english_bot, USER, "the first one", language_code="en")
-    assert "item 3 of 11" in text_of(first) and "ORIG visits-03" in first.callback_data
+    assert (
+        "item 3 of 11 in this topic" in text_of(first) and "ORIG visits-03" in first.callback_data
+    )
     await one(english_bot, USER, "/youth", language_code="en")
     second = await one(english_bot, USER, "the second one", language_code="en")
     text = text_of(second)
