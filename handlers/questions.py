@@ -80,9 +80,10 @@ async def send_follow_up(
     elif reply.kind == "which":
         await reply_html(update, texts.get("pick_which", total=reply.total))
     elif reply.kind == "nothing_more":
-        name = reply.subject
-        if texts.language == "en":
-            name = svc_english_name(context, name)
+        english = services(context).dialogue.vocabulary.english
+        name = (
+            english.get(reply.subject, reply.subject) if texts.language == "en" else reply.subject
+        )
         await reply_html(update, texts.get("nothing_more", subject=texts.convert(name)))
     else:
         await reply_html(update, texts.get("followup_no_context"))
@@ -92,10 +93,6 @@ async def send_follow_up(
         update.update_id,
         reply.kind,
     )
-
-
-def svc_english_name(context: Context, name: str) -> str:
-    return services(context).dialogue.vocabulary.english.get(name, name)
 
 
 async def send_answer(

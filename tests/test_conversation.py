@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import yaml
 
+from bot.config import DEFAULT_DATA_DIR
 from bot.conversation import (
     CONTEXT_TTL,
     Conversation,
@@ -138,6 +140,15 @@ def test_elliptic_questions(text: str, slot: str, value: str, vocabulary: Vocabu
 )
 def test_self_contained_questions_are_no_follow_ups(text: str, vocabulary: Vocabulary) -> None:
     assert classify(text, vocabulary) is None
+
+
+@pytest.mark.parametrize("name", ["questions.yaml", "holdout.yaml"])
+def test_no_evaluation_question_reads_as_a_follow_up(name: str, vocabulary: Vocabulary) -> None:
+    """Every question of the evaluation sets stands on its own: none may be taken for a
+    follow-up, whatever the context."""
+    questions = yaml.safe_load((DEFAULT_DATA_DIR / "eval" / name).read_text(encoding="utf-8"))
+    taken = [q["q"] for q in questions if classify(q["q"], vocabulary) is not None]
+    assert taken == []
 
 
 def test_chinese_numbers() -> None:

@@ -287,6 +287,20 @@ async def test_two_people_in_a_group_keep_their_own_context(running_bot: Running
     assert "我不确定你指的是什么" in text_of(carol)  # replying to a list isn't having read it
 
 
+async def test_only_group_admins_change_the_group_language(running_bot: RunningBot) -> None:
+    emulator = running_bot.emulator
+    emulator.add_chat(GROUP, "supergroup", title="穗台交流群")
+    emulator.set_admins(GROUP, [ALICE])
+    refused = await one(running_bot, GROUP, "/language en", user_id=BOB)
+    assert "只有本群管理员" in text_of(refused)
+    done = await one(running_bot, GROUP, "/language en", user_id=ALICE)
+    assert "English" in text_of(done)
+    answer = await one(running_bot, GROUP, "@gz_report_bot 宋涛什么时候来广州考察", user_id=BOB)
+    assert "Song Tao inspects the Huilong tech park" in text_of(answer)
+    record = running_bot.storage.get_chat(GROUP)
+    assert record is not None and record.language == "en"
+
+
 async def test_restart_loses_the_context_and_keeps_the_language(
     emulator: BotApiEmulator, translated_kb: KnowledgeBase, tmp_path: Path
 ) -> None:
