@@ -16,6 +16,7 @@ from bot.conversation import (
     FollowUp,
     Frame,
     Reply,
+    ShownList,
     Vocabulary,
     chinese_number,
     classify,
@@ -256,6 +257,21 @@ def test_more_pages_through_a_topic_then_says_it_is_the_end(
     assert page.kind == "section_page" and page.page == 2
     end = ask(dialogue, conversation, "還有嗎")
     assert end.kind == "end" and end.total == 7
+
+
+def test_more_continues_a_long_search_list_then_picks_count_on(
+    dialogue: Dialogue, kb: KnowledgeBase
+) -> None:
+    conversation = Conversation()
+    ids = tuple(sorted(kb.items))[:13]
+    conversation.list = ShownList(ids, 10)  # a search list of 13 shown 10 at a time
+    conversation.last_was_list = True
+    page = ask(dialogue, conversation, "更多")
+    assert page.kind == "page" and (page.start, page.total) == (11, 13)
+    assert [i.id for i in page.items] == list(ids[10:])
+    assert ask(dialogue, conversation, "more").kind == "end"
+    picked = ask(dialogue, conversation, "第十二条")
+    assert picked.item is not None and picked.item.id == ids[11]
 
 
 def test_more_after_a_single_answer_continues_with_its_topic(dialogue: Dialogue) -> None:

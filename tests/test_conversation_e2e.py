@@ -20,6 +20,7 @@ from bot.cli import load_kb
 from bot.config import DEFAULT_DATA_DIR
 from bot.conversation import CONTEXT_TTL
 from bot.emulator import BotApiEmulator, SentMessage
+from bot.render import LIST_PAGE
 from bot.report import KnowledgeBase
 from bot.services import SERVICES_KEY, Services
 from tests.conftest import RunningBot, start_bot, stop_bot
@@ -146,6 +147,23 @@ async def test_simplified_person_and_item_follow_ups(running_bot: RunningBot) ->
     await one(running_bot, USER, "妇女会成立几周年")
     attended = await one(running_bot, USER, "这个活动有多少人参加？")
     assert "各界嘉宾约400人参加" in text_of(attended)
+
+
+async def test_long_search_list_continues_with_more(running_bot: RunningBot) -> None:
+    question = "台湾青年有哪些活动"
+    services: Services = running_bot.application.bot_data[SERVICES_KEY]
+    hits = services.index.search(question).hits
+    assert len(hits) > LIST_PAGE  # the premise: a list longer than one message
+    first = await one(running_bot, USER, question)
+    assert f"还有 {len(hits) - LIST_PAGE} 条，发送“更多”继续看" in text_of(first)
+    assert f"{LIST_PAGE + 1}. " not in text_of(first)
+    rest = await one(running_bot, USER, "更多")
+    assert f"第 {LIST_PAGE + 1}–{len(hits)} 条（共 {len(hits)} 条）" in text_of(rest)
+    assert hits[LIST_PAGE].item.text in text_of(rest)
+    end = await one(running_bot, USER, "更多")
+    assert f"共 {len(hits)} 条" in text_of(end)
+    picked = await one(running_bot, USER, f"第{LIST_PAGE + 1}条")
+    assert hits[LIST_PAGE].item.text in text_of(picked)
 
 
 async def test_new_question_wins_and_bare_numbers(running_bot: RunningBot) -> None:
