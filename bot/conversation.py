@@ -105,7 +105,9 @@ class Conversation:
                 self.list = ShownList(ids, 0, section.id, numbered=False)
             self.item_id, self.last_was_list = best.id, False
         else:
-            self.last_was_list = False
+            # "Not in the report": nothing to continue or detail; the frame stays, so "那11月呢"
+            # can still change the question.
+            self.list, self.item_id, self.last_was_list = None, "", False
 
     def saw_section(self, section: Section, page: int, per_page: int = SECTION_PAGE) -> None:
         ids = tuple(i.id for i in section.all_items())

@@ -286,8 +286,8 @@ def test_bare_number_is_a_pick_only_right_after_a_list(dialogue: Dialogue) -> No
     conversation = Conversation()
     ask(dialogue, conversation, "5月有哪些活动")
     assert ask(dialogue, conversation, "2").kind == "item"
-    assert ask(dialogue, conversation, "2").kind == "answer"  # after an item: a search
     assert ask(dialogue, conversation, "第3条").kind == "item"  # the list is still there
+    assert ask(dialogue, conversation, "2").kind == "answer"  # after an item: a search
 
 
 def test_person_ellipsis_and_pronoun(dialogue: Dialogue) -> None:
@@ -327,6 +327,14 @@ def test_follow_up_phrases_without_context(dialogue: Dialogue) -> None:
         assert dialogue.respond(text, Conversation()).kind == "no_context", text
     # Elliptic questions without a frame are searched as they are.
     assert answer_ids(dialogue.respond("那11月呢？", Conversation()))[0] == "visits-04"
+
+
+def test_after_not_in_the_report_there_is_nothing_to_continue(dialogue: Dialogue) -> None:
+    conversation = Conversation()
+    ask(dialogue, conversation, "5月有哪些活动")
+    assert ask(dialogue, conversation, "深圳台办2023年做了什么").result.kind == "none"  # type: ignore[union-attr]
+    assert ask(dialogue, conversation, "更多").kind == "no_context"
+    assert ask(dialogue, conversation, "详细说说").kind == "no_context"
 
 
 def test_details_after_a_list_asks_which_one(dialogue: Dialogue) -> None:
