@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from bot.cli import load_kb
 from bot.config import DEFAULT_DATA_DIR
 from bot.conversation import CONTEXT_TTL
 from bot.emulator import BotApiEmulator, SentMessage
+from bot.normalize import to_traditional
 from bot.render import LIST_PAGE
 from bot.report import KnowledgeBase
 from bot.services import SERVICES_KEY, Services
@@ -188,6 +191,11 @@ async def test_follow_up_without_context_gets_a_hint(running_bot: RunningBot) ->
 
 
 async def test_traditional_follow_ups(running_bot: RunningBot) -> None:
+    await one(running_bot, USER, "5月有哪些活動")
+    november = await one(running_bot, USER, "那11月呢？")
+    assert "龍明彪" in text_of(november) and "梁振英" not in text_of(november)
+    second = await one(running_bot, USER, "2")
+    assert "王瑞軍" in text_of(second) and "本專題第 7/11 條" in text_of(second)
     await one(running_bot, USER, "宋濤什麼時候來廣州考察")
     zhang = await one(running_bot, USER, "那張志軍呢？")
     assert "海峽兩岸關係協會會長張志軍" in text_of(zhang)
@@ -269,40 +277,72 @@ async def test_language_command_sets_english_for_chinese_questions(
 # ------------------------------------------------------------------------------ expiry, groups
 
 
+@dataclass(frozen=True)
+class Script:
+    """One language's words for the same conversation."""
+
+    code: str  # the person's Telegram language_code
+    may: str  # a question listing May's work
+    second: str
+    third: str
+    more: str
+    no_context: str  # part of the hint when there is nothing to follow
+
+
+SCRIPTS = [
+    Script("zh-hans", "5月有哪些活动", "第二条", "第三条", "更多", "我不确定你指的是什么"),
+    Script("zh-hant", "5月有哪些活動", "第二條", "第三個", "還有嗎", "我不確定你指的是什麼"),
+    Script("en", "What events were in July?", "the second one", "the third one", "more",
+           "I'm not sure what you mean"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda s: s.code)
 async def test_context_expires_after_fifteen_minutes_and_on_start(
-    running_bot: RunningBot,
+    running_bot: RunningBot, script: Script
 ) -> None:
     clock = set_clock(running_bot)
-    await one(running_bot, USER, "5月有哪些活动")
+    services: Services = running_bot.application.bot_data[SERVICES_KEY]
+    listed = [h.item for h in services.index.search(script.may).hits]
+    assert len(listed) >= 3
+    say = partial(one, running_bot, USER, language_code=script.code)
+    await say(script.may)
     clock.now += CONTEXT_TTL - timedelta(seconds=1)
-    still = await one(running_bot, USER, "第二条")
-    assert "钟挥锷" in text_of(still)  # each message keeps the context alive
+    still = await say(script.second)
+    assert to_script(listed[1].text, script) in text_of(still)  # a message keeps it alive
     clock.now += CONTEXT_TTL + timedelta(seconds=1)
-    expired = await one(running_bot, USER, "第三条")
-    assert "我不确定你指的是什么" in text_of(expired)
-    await one(running_bot, USER, "5月有哪些活动")
-    await one(running_bot, USER, "/start")
-    after_start = await one(running_bot, USER, "更多")
-    assert "我不确定你指的是什么" in text_of(after_start)
+    expired = await say(script.third)
+    assert script.no_context in text_of(expired)
+    await say(script.may)
+    await say("/start")
+    after_start = await say(script.more)
+    assert script.no_context in text_of(after_start)
 
 
-async def test_two_people_in_a_group_keep_their_own_context(running_bot: RunningBot) -> None:
+def to_script(text: str, script: Script) -> str:
+    return to_traditional(text) if script.code == "zh-hant" else text
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda s: s.code)
+async def test_two_people_in_a_group_keep_their_own_context(
+    running_bot: RunningBot, script: Script
+) -> None:
     emulator = running_bot.emulator
     emulator.add_chat(GROUP, "supergroup", title="穗台交流群")
-    may = await one(running_bot, GROUP, "@gz_report_bot 5月有哪些活动", user_id=ALICE)
-    awards = await one(running_bot, GROUP, "/awards", user_id=BOB)
-    alice = await one(
-        running_bot, GROUP, "第三条", user_id=ALICE, reply_to_message_id=may.message_id
-    )
-    assert "5家拟上市" in text_of(alice)  # the third of the May list
-    bob = await one(
-        running_bot, GROUP, "第三条", user_id=BOB, reply_to_message_id=awards.message_id
-    )
-    assert "2部对台宣传精品" in text_of(bob)  # the third award
-    carol = await one(
-        running_bot, GROUP, "第三条", user_id=ALICE + 9, reply_to_message_id=may.message_id
-    )
-    assert "我不确定你指的是什么" in text_of(carol)  # replying to a list isn't having read it
+    services: Services = running_bot.application.bot_data[SERVICES_KEY]
+    listed = [h.item for h in services.index.search(script.may).hits]
+    awards = running_bot.application.bot_data[SERVICES_KEY].kb.sections["awards"].all_items()
+    say = partial(one, running_bot, GROUP, language_code=script.code)
+    alice_list = await say(f"@gz_report_bot {script.may}", user_id=ALICE)
+    bob_list = await say("/awards", user_id=BOB)
+    alice = await say(script.third, user_id=ALICE, reply_to_message_id=alice_list.message_id)
+    assert to_script(listed[2].text, script) in text_of(alice)  # the third of Alice's list
+    bob = await say(script.third, user_id=BOB, reply_to_message_id=bob_list.message_id)
+    assert to_script(awards[2].text, script) in text_of(bob)  # the third award, for Bob
+    bob_more = await say(script.more, user_id=BOB, reply_to_message_id=bob.message_id)
+    assert "2/2" in text_of(bob_more)  # Bob's topic goes on; Alice's list is untouched
+    carol = await say(script.third, user_id=ALICE + 9, reply_to_message_id=alice_list.message_id)
+    assert script.no_context in text_of(carol)  # replying to a list isn't having read it
 
 
 async def test_only_group_admins_change_the_group_language(running_bot: RunningBot) -> None:
