@@ -19,7 +19,7 @@ from bot.conversation import (
     Conversation,
     current,
 )
-from bot.normalize import detect_script
+from bot.normalize import detect_script, to_traditional
 from bot.render import item_neighbours, item_title, split_message
 from bot.report import Item, KnowledgeBase, Section
 from bot.search import SearchResult
@@ -68,8 +68,14 @@ def language_of(update: Update, context: Context, text: str | None = None) -> La
     user = update.effective_user
     code = user.language_code if user else None
     user_data = context.user_data if user else None
+    remembered_chinese = user_data is not None and user_data.get(LANGUAGE_KEY) in (
+        "zh-hans",
+        "zh-hant",
+    )
     if text:
         script = detect_script(text)
+        if script == "hans" and remembered_chinese and to_traditional(text) == text:
+            script = "none"  # "那11月呢" reads the same in both scripts: keep the last one
         if script in ("hans", "hant", "latin"):
             language = choose_language(code, script)
             if user_data is not None:
