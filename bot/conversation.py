@@ -72,7 +72,7 @@ class ShownList:
 class Conversation:
     updated: datetime | None = None
     frame: Frame | None = None
-    list: ShownList | None = None
+    listing: ShownList | None = None  # the list being read
     item_id: str = ""  # the last item shown on its own
     last_was_list: bool = False  # the bot's last message was a numbered list
 
@@ -80,7 +80,7 @@ class Conversation:
         return self.updated is not None and now - self.updated > CONTEXT_TTL
 
     def reset(self) -> None:
-        self.frame, self.list, self.item_id, self.last_was_list = None, None, "", False
+        self.frame, self.listing, self.item_id, self.last_was_list = None, None, "", False
 
     def touch(self, now: datetime) -> None:
         self.updated = now
@@ -93,39 +93,39 @@ class Conversation:
         self.frame = vocabulary.frame(question, best)
         if result.kind == "list":
             ids = tuple(h.item.id for h in result.hits)
-            self.list = ShownList(ids, min(LIST_PAGE, len(ids)))
+            self.listing = ShownList(ids, min(LIST_PAGE, len(ids)))
             self.item_id, self.last_was_list = "", True
         elif best is not None:
             related = tuple(h.item.id for h in result.related if h.item != best)
             if related:
-                self.list = ShownList(related, 0, numbered=False)
+                self.listing = ShownList(related, 0, numbered=False)
             else:
                 section = vocabulary.kb.sections[best.section_id]
                 ids = tuple(i.id for i in section.all_items())
-                self.list = ShownList(ids, 0, section.id, numbered=False)
+                self.listing = ShownList(ids, 0, section.id, numbered=False)
             self.item_id, self.last_was_list = best.id, False
         else:
             # "Not in the report": nothing to continue or detail; the frame stays, so "那11月呢"
             # can still change the question.
-            self.list, self.item_id, self.last_was_list = None, "", False
+            self.listing, self.item_id, self.last_was_list = None, "", False
 
     def saw_section(self, section: Section, page: int, per_page: int = SECTION_PAGE) -> None:
         ids = tuple(i.id for i in section.all_items())
         pages = max(1, -(-len(ids) // per_page))
         page = min(max(page, 1), pages)
-        self.list = ShownList(ids, min(page * per_page, len(ids)), section.id)
+        self.listing = ShownList(ids, min(page * per_page, len(ids)), section.id)
         self.frame = Frame(topic_id=section.id, report_id=section.report_id)
         self.item_id, self.last_was_list = "", True
 
     def saw_month(self, month: int, items: tuple[Item, ...]) -> None:
         ids = tuple(i.id for i in items)
-        self.list = ShownList(ids, min(LIST_PAGE, len(ids)))
+        self.listing = ShownList(ids, min(LIST_PAGE, len(ids)))
         self.frame = Frame(question=f"{month}月有哪些活动", months=(month,))
         self.item_id, self.last_was_list = "", True
 
     def saw_page(self, shown: int) -> None:
-        if self.list is not None:
-            self.list = replace(self.list, shown=shown, numbered=True)
+        if self.listing is not None:
+            self.listing = replace(self.listing, shown=shown, numbered=True)
         self.last_was_list = True
 
     def saw_item(self, item: Item) -> None:
@@ -464,7 +464,7 @@ class Dialogue:
         if follow.kind == "elaborate":
             return self._elaborate(conversation, follow)
         if follow.kind == "pick":
-            listing = conversation.list
+            listing = conversation.listing
             if follow.bare and not conversation.last_was_list:
                 return self._search(text)
             if listing is None or not listing.numbered:
@@ -480,7 +480,7 @@ class Dialogue:
         return Reply("answer", self.index.search(text), question=text, follow_up=follow)
 
     def _more(self, conversation: Conversation, follow: FollowUp) -> Reply:
-        listing = conversation.list
+        listing = conversation.listing
         if listing is None:
             return Reply("no_context", follow_up=follow)
         if listing.shown >= listing.total:
@@ -498,7 +498,7 @@ class Dialogue:
 
     def _elaborate(self, conversation: Conversation, follow: FollowUp) -> Reply:
         item = self.kb.item(conversation.item_id) if conversation.item_id else None
-        listing = conversation.list
+        listing = conversation.listing
         if item is None and conversation.last_was_list and listing is not None:
             if listing.total == 1:
                 item = self.kb.item(listing.item_ids[0])

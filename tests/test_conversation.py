@@ -264,7 +264,7 @@ def test_more_continues_a_long_search_list_then_picks_count_on(
 ) -> None:
     conversation = Conversation()
     ids = tuple(sorted(kb.items))[:13]
-    conversation.list = ShownList(ids, 10)  # a search list of 13 shown 10 at a time
+    conversation.listing = ShownList(ids, 10)  # a search list of 13 shown 10 at a time
     conversation.last_was_list = True
     page = ask(dialogue, conversation, "更多")
     assert page.kind == "page" and (page.start, page.total) == (11, 13)
