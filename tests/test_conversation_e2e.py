@@ -26,6 +26,7 @@ from bot.normalize import to_traditional
 from bot.render import LIST_PAGE
 from bot.report import KnowledgeBase
 from bot.services import SERVICES_KEY, Services
+from handlers.subscriptions import send_digest
 from tests.conftest import RunningBot, start_bot, stop_bot
 
 pytestmark = pytest.mark.asyncio
@@ -377,3 +378,11 @@ async def test_restart_loses_the_context_and_keeps_the_language(
         assert "繁體中文" in text_of(usage)
     finally:
         await stop_bot(running)
+
+
+async def test_digest_follows_the_chat_language(running_bot: RunningBot) -> None:
+    await one(running_bot, USER, "/language en")
+    await one(running_bot, USER, "/subscribe")
+    assert await send_digest(running_bot.application, USER)
+    digest = running_bot.bot_messages(USER)[-1]
+    assert "Report digest" in text_of(digest)
