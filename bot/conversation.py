@@ -19,7 +19,14 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from bot.normalize import clean_text, english_words, has_cjk, normalize
+from bot.normalize import (
+    clean_text,
+    detect_script,
+    english_words,
+    has_cjk,
+    normalize,
+    to_traditional,
+)
 from bot.render import LIST_PAGE
 from bot.report import Item, KnowledgeBase, Section
 from bot.search import Hit, ReportIndex, SearchResult
@@ -513,6 +520,8 @@ class Dialogue:
         merged = merge(frame, follow, text, self.vocabulary) if frame else None
         if frame is None or merged is None:
             return self._search(text)
+        if detect_script(text) == "hant":
+            merged = to_traditional(merged)  # quoted back as asked, in the asker's script
         result = self.index.search(merged)
         if follow.slot == "item-anaphor":
             result = self._anchored(result, frame.item_id, asks_number(text))

@@ -211,7 +211,7 @@ def render_section(
     chunk = items[(page - 1) * per_page : page * per_page]
     header = texts.get("section_header", title=section_title(section, texts), count=len(items))
     if section.kind == "topic" and texts.language != "en":
-        header = Html(f"{header}\n<i>{escape(section.description_zh)}</i>")
+        header = Html(f"{header}\n<i>{escape(texts.convert(section.description_zh))}</i>")
     entries = [
         render_item_line(kb, item, texts, (page - 1) * per_page + n)
         for n, item in enumerate(chunk, start=1)

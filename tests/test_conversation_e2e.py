@@ -202,6 +202,8 @@ async def test_traditional_follow_ups(running_bot: RunningBot) -> None:
     assert "海峽兩岸關係協會會長張志軍" in text_of(zhang)
     again = await one(running_bot, USER, "他還去了哪裡？")
     assert "關於張志軍的內容只有上面這一條" in text_of(again)
+    how_many = await one(running_bot, USER, "這個活動有多少人參加？")
+    assert "沒有找到與“海協會會長張志軍到廣州考察有多少人參加”" in text_of(how_many)
     await one(running_bot, USER, "/awards")
     third = await one(running_bot, USER, "第三個")
     assert "2部對臺宣傳精品" in text_of(third)
