@@ -242,7 +242,7 @@ async def test_english_question_gets_the_translation_and_the_chinese_original(
 
 async def test_english_lists_pick_and_untranslated_items(english_bot: RunningBot) -> None:
     november = await one(english_bot, USER, "What happened in November?", language_code="en")
-    assert "5 matching items" in text_of(november)
+    assert "Matching items (5)" in text_of(november)
     assert "The report's text is in Chinese only" in text_of(november)
     december = await one(english_bot, USER, "what about December?", language_code="en")
     assert TRANSLATIONS["visits-03"] in text_of(december)
