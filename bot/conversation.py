@@ -77,6 +77,9 @@ class ShownList:
 
 @dataclass(slots=True)
 class Conversation:
+    """One person's context: what was asked last, the list being read, the last item. The
+    handlers keep it in `chat_data` (per user in groups); it lives in memory only."""
+
     updated: datetime | None = None
     frame: Frame | None = None
     listing: ShownList | None = None  # the list being read
