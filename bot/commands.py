@@ -30,6 +30,7 @@ BUILTIN_COMMANDS: tuple[BuiltinCommand, ...] = (
     BuiltinCommand("subscribe", "menu_subscribe"),
     BuiltinCommand("unsubscribe", "menu_unsubscribe"),
     BuiltinCommand("subscription", "menu_subscription"),
+    BuiltinCommand("language", "menu_language"),
     BuiltinCommand("announce", "menu_announce", in_groups=False, audience="admins"),
     BuiltinCommand("stats", "menu_stats", in_groups=False, audience="admins"),
     BuiltinCommand("reload", "menu_reload", in_groups=False, audience="admins"),

@@ -13,9 +13,10 @@ from collections.abc import Iterable, Sequence
 
 from bot.report import Item, ItemDate, KnowledgeBase, Section
 from bot.search import SearchResult
-from bot.texts import Html, Texts, escape
+from bot.texts import Html, Texts, escape, texts_for
 
 MESSAGE_LIMIT = 4096
+LIST_PAGE = 10  # items per message of a search or month list; "more" shows the next ones
 MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -48,7 +49,7 @@ def render_date(date: ItemDate | None, texts: Texts) -> str:
 
 def section_title(section: Section, texts: Texts) -> str:
     if texts.language == "en":
-        return section.description_en
+        return section.title_en or section.description_en
     return texts.convert(section.title)
 
 
@@ -62,8 +63,32 @@ def breadcrumb(kb: KnowledgeBase, item: Item, texts: Texts) -> str:
     return " › ".join(section_title(s, texts) for s in kb.breadcrumb(item))
 
 
+def translated(item: Item, texts: Texts) -> bool:
+    """English readers get the item's translation when the report has one."""
+    return texts.language == "en" and bool(item.text_en)
+
+
+def item_text(item: Item, texts: Texts) -> str:
+    """The item's words for this reader: the translation, or the verbatim Chinese."""
+    return item.text_en if translated(item, texts) else texts.convert(item.text)
+
+
+def language_notes(items: Iterable[Item], texts: Texts) -> list[Html]:
+    """For English readers: which texts are translations, which are Chinese only."""
+    if texts.language != "en":
+        return []
+    shown = list(items)
+    notes = []
+    if any(item.text_en for item in shown):
+        notes.append(texts.get("translation_note"))
+    if any(not item.text_en for item in shown):
+        notes.append(texts.get("chinese_only_note"))
+    return [Html(f"<i>{note}</i>") for note in notes]
+
+
 def render_item(kb: KnowledgeBase, item: Item, texts: Texts) -> Html:
-    """One item in full: title, where it sits in the report, its date, the quoted text."""
+    """One item in full: title, where it sits in the report, its date, the quoted text (for
+    English readers its translation, labelled as one)."""
     meta = [breadcrumb(kb, item, texts)]
     if source := report_of(kb, item, texts):
         meta.insert(0, source)
@@ -72,9 +97,34 @@ def render_item(kb: KnowledgeBase, item: Item, texts: Texts) -> Html:
     lines = [
         f"<b>{escape(item_title(item, texts))}</b>",
         f"<i>{escape(' · '.join(meta))}</i>",
-        f"<blockquote>{escape(texts.convert(item.text))}</blockquote>",
     ]
+    if translated(item, texts):
+        lines.append(f"<i>{texts.get('translation_label')}</i>")
+    lines.append(f"<blockquote>{escape(item_text(item, texts))}</blockquote>")
+    if texts.language == "en" and not item.text_en:
+        lines.append(f"<i>{texts.get('chinese_only_note')}</i>")
     return Html("\n".join(lines))
+
+
+def item_neighbours(kb: KnowledgeBase, item: Item) -> tuple[Section, int, tuple[Item, ...]]:
+    """The item's topic or highlight, its place there (1-based) and that section's items."""
+    section = kb.sections[item.section_id]
+    items = section.all_items()
+    return section, items.index(item) + 1, items
+
+
+def render_item_detail(kb: KnowledgeBase, item: Item, texts: Texts) -> Html:
+    """An item in full with its place in its topic ("本专题第 2/11 条"), for "details" and picks;
+    the topic itself is in the item's breadcrumb."""
+    _, number, items = item_neighbours(kb, item)
+    position = texts.get("item_position", number=number, total=len(items))
+    return Html(f"{render_item(kb, item, texts)}\n{position}")
+
+
+def render_original(kb: KnowledgeBase, item: Item, texts: Texts) -> Html:
+    """The Chinese original of a translated item (the "中文原文" button)."""
+    chinese = texts_for("zh-hans")
+    return Html(f"{texts.get('original_header')}\n{render_item(kb, item, chinese)}")
 
 
 def render_item_line(kb: KnowledgeBase, item: Item, texts: Texts, index: int | None = None) -> Html:
@@ -83,12 +133,32 @@ def render_item_line(kb: KnowledgeBase, item: Item, texts: Texts, index: int | N
     head = f"{index}. " if index is not None else "• "
     title = escape(item_title(item, texts))
     suffix = f" <i>({escape(date)})</i>" if date else ""
-    return Html(f"{head}<b>{title}</b>{suffix}\n{escape(texts.convert(item.text))}")
+    return Html(f"{head}<b>{title}</b>{suffix}\n{escape(item_text(item, texts))}")
 
 
-def render_list(kb: KnowledgeBase, items: Sequence[Item], texts: Texts, header: str) -> Html:
-    entries = [render_item_line(kb, item, texts, n) for n, item in enumerate(items, start=1)]
-    return Html("\n\n".join([header, *entries]))
+def render_list(
+    kb: KnowledgeBase,
+    items: Sequence[Item],
+    texts: Texts,
+    header: str,
+    start: int = 1,
+    total: int | None = None,
+) -> Html:
+    """Numbered entries from `start`; when `total` says more follow, how to see them."""
+    entries = [render_item_line(kb, item, texts, n) for n, item in enumerate(items, start=start)]
+    footer: list[str] = list(language_notes(items, texts))
+    rest = (total or 0) - (start - 1 + len(items))
+    if rest > 0:
+        footer.append(texts.get("list_more_hint", rest=rest))
+    return Html("\n\n".join([header, *entries, *footer]))
+
+
+def render_list_page(
+    kb: KnowledgeBase, items: Sequence[Item], texts: Texts, start: int, total: int
+) -> Html:
+    """The next items of a list, after "more"."""
+    header = texts.get("list_more_header", start=start, end=start + len(items) - 1, total=total)
+    return render_list(kb, items, texts, header, start, total)
 
 
 def render_answer(kb: KnowledgeBase, result: SearchResult, texts: Texts) -> Html:
@@ -102,7 +172,8 @@ def render_answer(kb: KnowledgeBase, result: SearchResult, texts: Texts) -> Html
                 topic=section_title(result.section, texts),
                 count=len(result.hits),
             )
-        return render_list(kb, [h.item for h in result.hits], texts, header)
+        items = [h.item for h in result.hits]
+        return render_list(kb, items[:LIST_PAGE], texts, header, total=len(items))
     best = result.hits[0].item
     if result.kind == "closest":
         # Below the answer cut-off: quoted faithfully, but framed as the nearest thing.
@@ -177,12 +248,14 @@ def render_section(
     chunk = items[(page - 1) * per_page : page * per_page]
     header = texts.get("section_header", title=section_title(section, texts), count=len(items))
     if section.kind == "topic" and texts.language != "en":
-        header = Html(f"{header}\n<i>{escape(section.description_zh)}</i>")
+        header = Html(f"{header}\n<i>{escape(texts.convert(section.description_zh))}</i>")
     entries = [
         render_item_line(kb, item, texts, (page - 1) * per_page + n)
         for n, item in enumerate(chunk, start=1)
     ]
-    footer = [texts.get("section_page", page=page, pages=pages)] if pages > 1 else []
+    footer = [*language_notes(chunk, texts)]
+    if pages > 1:
+        footer.append(texts.get("section_page", page=page, pages=pages))
     return Html("\n\n".join([header, *entries, *footer])), pages
 
 

@@ -60,12 +60,16 @@ PINYIN_FACTOR = 0.9
 OOV_IDF_BONUS = 1.0
 # A set question ("获得过哪些奖项") whose words are a topic's own words asks for that topic.
 SECTION_CUTOFF = 0.6
+SECTION_EVIDENCE_MAX = 2
 # Below the answer cut-off, an item this far ahead of the next is offered as "the closest the
 # report has", quoted in full but framed as such.
 CLOSEST_FLOOR = 0.4
 CLOSEST_LEAD = 0.1
 # A run of at least this many characters of the question found in one item only.
 UNIQUE_PHRASE_MIN = 4
+# The best item must match this much informative content (report idf × general-language
+# weight): a question of filler and generic words ("这个活动有多少人参加") names nothing.
+EVIDENCE_MIN = 2.0
 UNIQUE_PHRASE_POSTINGS = 64
 UNIQUE_PHRASE_MARGIN = 0.2
 FILLER_EDGE = 0.3
@@ -990,12 +994,14 @@ class ReportIndex:
             for gram in sections.grams_at(units, position):
                 indexes, weights = sections.postings[gram]
                 own[indexes] = np.maximum(own[indexes], weights)
+                if len(indexes) <= SECTION_EVIDENCE_MAX:
+                    # Only a word few topics share names a topic (广州 is in several titles).
+                    evidence[indexes] = True
             shared = np.zeros(count, dtype=np.float32)
             for gram in items.grams_at(units, position):
                 members = items.postings[gram][0]
                 share = self.section_members[members].sum(axis=0) / self.section_sizes
                 shared = np.maximum(shared, (share >= 0.5).astype(np.float32))
-            evidence |= own > 0
             covered = np.maximum(own, shared)
             matched += importance[position] * covered
             matched_discounted += importance[position] * general[position] * covered
@@ -1102,9 +1108,44 @@ class ReportIndex:
         hits = self._hits(candidates, scores, why="date", floor=0.9)
         return SearchResult(query, "list", tuple(self._by_date(hits)))
 
+    def evidence(self, query: Query, item_index: int) -> float:
+        """How much informative content of the question the item matches: the sum, over the
+        question's matched units, of report idf times general-language weight."""
+        if query.english:
+            return math.inf  # English is matched against a small vocabulary of its own
+        units = units_of(query.content)
+        if not units:
+            return 0.0
+        importance = self.chars.importance(units)
+        general = self._general.weights(units, self.vocabulary)
+        weights = [w * g for w, g in zip(importance, general, strict=True)]
+        grams = [self.chars.grams_at(units, i) for i in range(len(units))]
+        if all(self._has_any(item_index, position_grams) for position_grams in grams):
+            return math.inf  # the item has every word of the question, common ones too (信息)
+        by_chars = float(self.chars.score_grams(grams, weights)[item_index]) * sum(weights)
+        sounds = [pinyin_of(u) for u in units]
+        pairs = half_sound_pairs(units, sounds)
+        sound_grams = [
+            pairs[2 * i - 2 : 2 * i + 2] if i > 0 else pairs[0:2] for i in range(len(units))
+        ]
+        by_sound = float(self.pinyin.score_grams(sound_grams, weights)[item_index]) * sum(weights)
+        return max(by_chars, by_sound * PINYIN_FACTOR)
+
+    def _has_any(self, item_index: int, grams: Sequence[str]) -> bool:
+        for gram in grams:
+            items = self.chars.postings[gram][0]
+            found = int(np.searchsorted(items, item_index))
+            if found < len(items) and int(items[found]) == item_index:
+                return True
+        return False
+
     def _ranked_result(self, query: Query, scores: np.ndarray, limit: int) -> SearchResult:
         order = np.argsort(-scores, kind="stable")[:limit]
         best = float(scores[order[0]]) if len(order) else 0.0
+        if best >= CLOSEST_FLOOR and self.evidence(query, int(order[0])) < EVIDENCE_MIN:
+            return SearchResult(
+                query, "none", suggestions=self.suggest(query, scores), reason="no content"
+            )
         if best < ANSWER_CUTOFF:
             second = float(scores[order[1]]) if len(order) > 1 else 0.0
             if best >= CLOSEST_FLOOR and best - second >= CLOSEST_LEAD:

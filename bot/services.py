@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from bot.commands import BUILTIN_NAMES
 from bot.config import Settings
+from bot.conversation import Clock, Dialogue, utc_now
 from bot.report import KnowledgeBase, validate_data
 from bot.search import ReportIndex
 from bot.storage import QuestionRecord, Storage
@@ -27,7 +28,13 @@ class Services:
     storage: Storage
     # Questions wait here and reach the database in batches, off the answer path.
     pending_questions: list[QuestionRecord] = field(default_factory=list)
+    # "Now" for conversation contexts; tests replace it to let a context expire.
+    clock: Clock = utc_now
+    dialogue: Dialogue = field(init=False)
     _reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def __post_init__(self) -> None:
+        self.dialogue = Dialogue(self.kb, self.index)
 
     async def reload(self) -> list[DataError]:
         """Validate the data folder and, when it is clean, swap in the new reports and index.
@@ -43,7 +50,7 @@ class Services:
             if kb is None:
                 return errors
             index = await asyncio.to_thread(ReportIndex, kb)
-            self.kb, self.index = kb, index
+            self.kb, self.index, self.dialogue = kb, index, Dialogue(kb, index)
             return []
 
     def is_admin(self, user_id: int | None) -> bool:

@@ -198,7 +198,10 @@ def timeline_data(kb: KnowledgeBase, texts: Texts, section: Section | None = Non
         )
     shown = {item.section_id for item in items}
     legend = tuple(
-        LegendEntry(section_title(s, texts), colors[s.id])
+        # English legends use the short description: the full English titles do not fit.
+        LegendEntry(
+            s.description_en if texts.language == "en" else section_title(s, texts), colors[s.id]
+        )
         for s in leaf_sections(kb)
         if s.id in shown
     )

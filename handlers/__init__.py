@@ -20,6 +20,7 @@ from handlers import (
     errors,
     feedback,
     inline,
+    language,
     questions,
     start,
     subscriptions,
@@ -54,6 +55,7 @@ def register(application: App) -> None:
     application.add_handler(TypeHandler(Update, log_update), group=LOGGING)
     chats.register(application, group=TRACKING)
     start.register(application)
+    language.register(application)
     topics.register(application)
     timeline.register(application)
     subscriptions.register(application)

@@ -88,10 +88,8 @@ async def remember_private_chat(update: Update, context: Context) -> None:
     if chat.id in known:
         return
     known.add(chat.id)
-    user = update.effective_user
-    services(context).storage.upsert_chat(
-        chat.id, chat.type, chat.full_name, language=user.language_code if user else None
-    )
+    # No language here: chats.language holds the chat's /language choice, not Telegram's code.
+    services(context).storage.upsert_chat(chat.id, chat.type, chat.full_name)
 
 
 def register(application: App, group: int) -> None:

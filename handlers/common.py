@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 from telegram import (
     Bot,
@@ -18,16 +18,24 @@ from telegram import (
 from telegram.ext import Application, ContextTypes
 
 from bot.commands import BUILTIN_COMMANDS
-from bot.normalize import detect_script
-from bot.render import item_title, split_message
+from bot.conversation import (
+    CONTEXT_KEY,
+    GROUP_CONTEXTS_KEY,
+    Conversation,
+    current,
+)
+from bot.normalize import detect_script, to_traditional
+from bot.render import item_neighbours, item_title, split_message
 from bot.report import Item, KnowledgeBase, Section
 from bot.search import SearchResult
 from bot.services import SERVICES_KEY, Services
-from bot.texts import Language, Texts, choose_language, texts_for
+from bot.texts import LANGUAGES, Language, Texts, choose_language, texts_for
 
 App: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
 Context: TypeAlias = ContextTypes.DEFAULT_TYPE
-LANGUAGE_KEY = "language"
+LANGUAGE_KEY = "language"  # user_data: the script the person last wrote in
+LANGUAGE_SETTING_KEY = "language_setting"  # chat_data: the chat's /language, cached from SQLite
+LanguageSetting: TypeAlias = Language | Literal["auto"]
 
 
 def services(context: Context) -> Services:
@@ -40,13 +48,39 @@ def app_services(application: App) -> Services:
     return result
 
 
+def language_setting(update: Update, context: Context) -> LanguageSetting:
+    """The chat's /language choice ("auto" unless set); read from SQLite once per chat."""
+    chat = update.effective_chat
+    chat_data = context.chat_data
+    if chat is None or chat_data is None:
+        return "auto"
+    setting = chat_data.get(LANGUAGE_SETTING_KEY)
+    if setting is None:
+        record = services(context).storage.get_chat(chat.id)
+        stored = record.language if record else None
+        chosen: LanguageSetting = next((lang for lang in LANGUAGES if lang == stored), "auto")
+        chat_data[LANGUAGE_SETTING_KEY] = setting = chosen
+    result: LanguageSetting = setting
+    return result
+
+
 def language_of(update: Update, context: Context, text: str | None = None) -> Language:
-    """The script the person last wrote in, else their Telegram language setting."""
+    """The chat's /language choice; under "auto", the script of the question, else the one the
+    person last wrote in, else their Telegram language setting."""
+    setting = language_setting(update, context)
+    if setting != "auto":
+        return setting
     user = update.effective_user
     code = user.language_code if user else None
     user_data = context.user_data if user else None
+    remembered_chinese = user_data is not None and user_data.get(LANGUAGE_KEY) in (
+        "zh-hans",
+        "zh-hant",
+    )
     if text:
         script = detect_script(text)
+        if script == "hans" and remembered_chinese and to_traditional(text) == text:
+            script = "none"  # "那11月呢" reads the same in both scripts: keep the last one
         if script in ("hans", "hant", "latin"):
             language = choose_language(code, script)
             if user_data is not None:
@@ -64,6 +98,30 @@ def texts_of(update: Update, context: Context, text: str | None = None) -> Texts
 
 def is_group(chat: Chat | None) -> bool:
     return chat is not None and chat.type in (Chat.GROUP, Chat.SUPERGROUP)
+
+
+def is_private(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == Chat.PRIVATE
+
+
+def conversation_of(update: Update, context: Context) -> Conversation:
+    """The follow-up context: one per private chat, one per person in a group (their thread of
+    replies to the bot). Expired contexts start afresh; using one keeps it alive."""
+    chat_data = context.chat_data
+    if chat_data is None:
+        return Conversation()
+    now = services(context).clock()
+    if is_group(update.effective_chat):
+        user = update.effective_user
+        store: dict[Any, Any] = chat_data.setdefault(GROUP_CONTEXTS_KEY, {})
+        for key in [k for k, c in store.items() if c.expired(now)]:
+            del store[key]  # a busy group does not keep every passer-by's context
+        conversation = current(store, user.id if user else 0, now)
+    else:
+        conversation = current(chat_data, CONTEXT_KEY, now)
+    conversation.touch(now)
+    return conversation
 
 
 async def reply_html(
@@ -167,8 +225,40 @@ def answer_keyboard(
     return item_keyboard(item, texts, private)
 
 
-def item_keyboard(item: Item, texts: Texts, private: bool) -> InlineKeyboardMarkup:
-    rows = [
+def item_keyboard(
+    item: Item, texts: Texts, private: bool, kb: KnowledgeBase | None = None
+) -> InlineKeyboardMarkup:
+    """Under one item: (with `kb`) the previous and next items of its topic, the Chinese
+    original for English readers of a translation, more in the topic, share, feedback."""
+    rows: list[list[InlineKeyboardButton]] = []
+    if kb is not None:
+        _, number, items = item_neighbours(kb, item)
+        nav = []
+        if number > 1:
+            nav.append(
+                InlineKeyboardButton(
+                    texts.plain("button_prev_item"),
+                    callback_data=callback("ITEM", items[number - 2].id),
+                )
+            )
+        if number < len(items):
+            nav.append(
+                InlineKeyboardButton(
+                    texts.plain("button_next_item"),
+                    callback_data=callback("ITEM", items[number].id),
+                )
+            )
+        if nav:
+            rows.append(nav)
+    if texts.language == "en" and item.text_en:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    texts.plain("button_original"), callback_data=callback("ORIG", item.id)
+                )
+            ]
+        )
+    rows += [
         [
             InlineKeyboardButton(
                 texts.plain("button_more"), callback_data=callback("SEC", item.section_id, 1, "new")

@@ -1,6 +1,9 @@
 """Questions in any words: private messages, mentions and replies in groups, /search, /month.
 
-Registered last in its group: it also answers unknown commands and non-text messages.
+Each message goes through the conversation core (`bot.conversation.Dialogue`): a follow-up
+("还有吗", "第二条", "详细说说", "那11月呢？") is answered in the context of the last one, anything
+else is searched. Registered last in its group: it also answers unknown commands and non-text
+messages.
 """
 
 from __future__ import annotations
@@ -11,39 +14,107 @@ import re
 from telegram import MessageEntity, Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
+from bot.conversation import Conversation, Reply
 from bot.normalize import MAX_QUERY_CHARS, clean_text, normalize
-from bot.render import render_answer, render_list
+from bot.render import (
+    LIST_PAGE,
+    MONTH_NAMES,
+    render_answer,
+    render_list,
+    render_list_page,
+)
 from bot.search import SearchResult
-from bot.texts import Html
+from bot.texts import Html, Texts
 from handlers.common import (
     App,
     Context,
     answer_keyboard,
+    conversation_of,
     is_group,
+    is_private,
     reply_html,
     services,
     texts_of,
 )
+from handlers.topics import PER_PAGE, section_message, send_item
 
 log = logging.getLogger(__name__)
 MONTH_ARGUMENT = re.compile(r"^(1[0-2]|0?[1-9])(月份?)?$")
 
 
 async def answer_question(update: Update, context: Context, question: str) -> None:
-    """Search the report and reply with the answer, the list, or "not in the report"."""
+    """Answer a message: a follow-up in its context, anything else by searching the report."""
     svc = services(context)
     texts = texts_of(update, context, question)
     cleaned = clean_text(question, limit=None)
     if not normalize(cleaned[:MAX_QUERY_CHARS]):
         await reply_html(update, texts.get("empty_question"))
         return
-    result: SearchResult = svc.index.search(cleaned)
+    conversation = conversation_of(update, context)
+    reply = svc.dialogue.respond(cleaned, conversation)
+    if reply.kind == "answer" and reply.result is not None:
+        await send_answer(update, context, cleaned, reply, conversation, texts)
+    else:
+        await send_follow_up(update, context, reply, conversation, texts)
+
+
+async def send_follow_up(
+    update: Update, context: Context, reply: Reply, conversation: Conversation, texts: Texts
+) -> None:
+    """Everything but a search result: the next page, one item, or why there is none."""
+    kb = services(context).kb
+    if reply.kind == "item" and reply.item is not None:
+        await send_item(update, context, reply.item, texts)
+    elif reply.kind == "section_page" and reply.section is not None:
+        html, markup = section_message(kb, reply.section, reply.page, texts)
+        await reply_html(update, html, markup)
+        conversation.saw_section(reply.section, reply.page, PER_PAGE)
+    elif reply.kind == "page":
+        html = render_list_page(kb, reply.items, texts, reply.start, reply.total)
+        await reply_html(update, html)
+        conversation.saw_page(reply.start - 1 + len(reply.items))
+    elif reply.kind == "end":
+        await reply_html(update, texts.get("list_end", total=reply.total))
+    elif reply.kind == "out_of_range":
+        await reply_html(update, texts.get("pick_out_of_range", total=reply.total))
+    elif reply.kind == "which":
+        await reply_html(update, texts.get("pick_which", total=reply.total))
+    elif reply.kind == "nothing_more":
+        english = services(context).dialogue.vocabulary.english
+        name = (
+            english.get(reply.subject, reply.subject) if texts.language == "en" else reply.subject
+        )
+        await reply_html(update, texts.get("nothing_more", subject=texts.convert(name)))
+    else:
+        await reply_html(update, texts.get("followup_no_context"))
+    log.info(
+        "follow-up chat=%s update=%s kind=%s",
+        update.effective_chat.id if update.effective_chat else None,
+        update.update_id,
+        reply.kind,
+    )
+
+
+async def send_answer(
+    update: Update,
+    context: Context,
+    cleaned: str,
+    reply: Reply,
+    conversation: Conversation,
+    texts: Texts,
+) -> None:
+    """A search result (of the message, or of the question it completes): the item, the list,
+    or "not in the report"."""
+    svc = services(context)
+    result: SearchResult | None = reply.result
+    if result is None:
+        return
     html = render_answer(svc.kb, result, texts)
     if len(cleaned) > MAX_QUERY_CHARS:
         html = Html(f"{texts.get('question_truncated', limit=MAX_QUERY_CHARS)}\n\n{html}")
+    await reply_html(update, html, answer_keyboard(result, texts, is_private(update)))
+    conversation.saw_answer(reply.question, result, svc.dialogue.vocabulary)
     chat = update.effective_chat
-    private = chat is not None and chat.type == chat.PRIVATE
-    await reply_html(update, html, answer_keyboard(result, texts, private))
     user = update.effective_user
     best = result.best
     svc.record_question(
@@ -54,12 +125,13 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         best.item.id if best else None,
     )
     log.info(
-        "answered chat=%s update=%s kind=%s top=%s score=%.2f",
+        "answered chat=%s update=%s kind=%s top=%s score=%.2f follow-up=%s",
         chat.id if chat else None,
         update.update_id,
         result.kind,
         best.item.id if best else "-",
         result.confidence,
+        reply.follow_up.kind if reply.follow_up else "-",
     )
 
 
@@ -118,12 +190,12 @@ async def month_command(update: Update, context: Context) -> None:
     if not items:
         await reply_html(update, texts.get("month_empty", month=month))
         return
-    from bot.render import MONTH_NAMES
-
     header = texts.get(
         "month_header", month=month, month_name=MONTH_NAMES[month - 1], count=len(items)
     )
-    await reply_html(update, render_list(svc.kb, items, texts, header))
+    html = render_list(svc.kb, items[:LIST_PAGE], texts, header, total=len(items))
+    await reply_html(update, html)
+    conversation_of(update, context).saw_month(month, tuple(items))
 
 
 async def unknown_command(update: Update, context: Context) -> None:

@@ -1,34 +1,36 @@
-"""/start (with deep links to an item or a topic) and /help."""
+"""/start (with deep links to an item or a topic) and /help. /start also ends the follow-up
+context: whatever comes next is a new conversation."""
 
 from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.render import render_item, reports_title, reports_title_en
+from bot.render import reports_title, reports_title_en
 from handlers.common import (
     App,
     Context,
-    item_keyboard,
+    conversation_of,
     reply_html,
     section_label,
     services,
     texts_of,
     topics_keyboard,
 )
-from handlers.topics import send_section
+from handlers.topics import send_item, send_section
 
 
 async def start_command(update: Update, context: Context) -> None:
     kb = services(context).kb
     texts = texts_of(update, context)
     payload = context.args[0] if context.args else ""
+    conversation_of(update, context).reset()
     if payload.startswith("item_"):
         item = kb.item(payload.removeprefix("item_"))
         if item is None:
             await reply_html(update, texts.get("unknown_item"), topics_keyboard(kb, texts))
             return
-        await reply_html(update, render_item(kb, item, texts), item_keyboard(item, texts, True))
+        await send_item(update, context, item, texts)
         return
     if payload.startswith("topic_"):
         section = kb.commands.get(payload.removeprefix("topic_")) or kb.section(

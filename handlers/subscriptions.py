@@ -17,8 +17,16 @@ from telegram.ext import CommandHandler, ContextTypes, Job, filters
 from bot.digest import build_digest, describe_schedule, parse_schedule, render_digest
 from bot.render import split_message
 from bot.storage import Schedule
-from bot.texts import texts_for
-from handlers.common import App, Context, app_services, reply_html, services, texts_of
+from bot.texts import LANGUAGES, texts_for
+from handlers.common import (
+    LANGUAGE_KEY,
+    App,
+    Context,
+    app_services,
+    reply_html,
+    services,
+    texts_of,
+)
 
 log = logging.getLogger(__name__)
 JOB_PREFIX = "digest:"
@@ -167,8 +175,11 @@ async def send_digest(application: App, chat_id: int, now: datetime | None = Non
     """Post the next digest to a chat; True when something was sent."""
     svc = app_services(application)
     record = svc.storage.get_chat(chat_id)
-    language = (
-        record.language if record and record.language in ("zh-hans", "zh-hant", "en") else "zh-hans"
+    # The chat's /language; under "auto", the script a private chat's person last wrote in.
+    remembered = application.user_data.get(chat_id, {}).get(LANGUAGE_KEY)
+    language = next(
+        (lang for lang in LANGUAGES if lang == (record.language if record else None)),
+        remembered if remembered in LANGUAGES else "zh-hans",
     )
     texts = texts_for(language)
     today = (now or datetime.now(svc.settings.timezone)).date()

@@ -1,8 +1,12 @@
 """The topic menu, one command per topic and highlight (from the data), and paging.
 
-Callback data: "MENU" (topic list), "SEC <section> <page>" (edit in place) and
-"SEC <section> <page> new" (send as a new message, used under answers). The menu and each
-section also offer their timeline picture ("TL", "TL <section>", handled in handlers/timeline.py).
+Callback data: "MENU" (topic list), "SEC <section> <page>" (edit in place),
+"SEC <section> <page> new" (send as a new message, used under answers), "ITEM <id>" (one item
+with its neighbours) and "ORIG <id>" (the Chinese original of a translated item).
+
+Every page and item shown becomes the follow-up context ("更多", "第二条", "详细说说").
+The menu and each section also offer their timeline picture ("TL", "TL <section>", handled in
+handlers/timeline.py); "REP <report>" opens one report's topics.
 """
 
 from __future__ import annotations
@@ -11,8 +15,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.render import render_item, render_section, report_title, reports_title_en
-from bot.report import KnowledgeBase, Section
+from bot.conversation import SECTION_PAGE
+from bot.render import (
+    render_item_detail,
+    render_original,
+    render_section,
+    report_title,
+    reports_title_en,
+)
+from bot.report import Item, KnowledgeBase, Section
 from bot.services import Services
 from bot.texts import Html, Texts
 from handlers.common import (
@@ -20,6 +31,8 @@ from handlers.common import (
     Context,
     app_services,
     callback,
+    conversation_of,
+    is_private,
     item_keyboard,
     reply_html,
     section_label,
@@ -28,7 +41,7 @@ from handlers.common import (
     topics_keyboard,
 )
 
-PER_PAGE = 5
+PER_PAGE = SECTION_PAGE
 
 
 def section_keyboard(
@@ -92,6 +105,15 @@ async def send_section(update: Update, context: Context, section: Section, page:
     texts = texts_of(update, context)
     html, markup = section_message(services(context).kb, section, page, texts)
     await reply_html(update, html, markup)
+    conversation_of(update, context).saw_section(section, page, PER_PAGE)
+
+
+async def send_item(update: Update, context: Context, item: Item, texts: Texts) -> None:
+    """One item in full, with its place in its topic and buttons to its neighbours."""
+    kb = services(context).kb
+    markup = item_keyboard(item, texts, is_private(update), kb)
+    await reply_html(update, render_item_detail(kb, item, texts), markup)
+    conversation_of(update, context).saw_item(item)
 
 
 async def topics_command(update: Update, context: Context) -> None:
@@ -174,10 +196,11 @@ async def section_button(update: Update, context: Context) -> None:
         return
     html, markup = section_message(kb, section, page, texts)
     await _edit(update, html, markup)
+    conversation_of(update, context).saw_section(section, page, PER_PAGE)
 
 
 async def item_button(update: Update, context: Context) -> None:
-    """ "ITEM <id>": one item, sent as a new message (from the "maybe" buttons)."""
+    """ "ITEM <id>": one item, sent as a new message (the "maybe" and neighbour buttons)."""
     query = update.callback_query
     if query is None or query.data is None:
         return
@@ -188,9 +211,22 @@ async def item_button(update: Update, context: Context) -> None:
         await query.answer(texts.plain("unknown_item"), show_alert=True)
         return
     await query.answer()
-    chat = update.effective_chat
-    private = chat is not None and chat.type == chat.PRIVATE
-    await reply_html(update, render_item(kb, item, texts), item_keyboard(item, texts, private))
+    await send_item(update, context, item, texts)
+
+
+async def original_button(update: Update, context: Context) -> None:
+    """ "ORIG <id>": the Chinese original under an English translation."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    kb = services(context).kb
+    texts = texts_of(update, context)
+    item = kb.item(query.data.removeprefix("ORIG "))
+    if item is None:
+        await query.answer(texts.plain("unknown_item"), show_alert=True)
+        return
+    await query.answer()
+    await reply_html(update, render_original(kb, item, texts))
 
 
 async def menu_button(update: Update, context: Context) -> None:
@@ -248,3 +284,4 @@ def register(application: App) -> None:
     application.add_handler(CallbackQueryHandler(section_button, pattern=r"^SEC "))
     application.add_handler(CallbackQueryHandler(menu_button, pattern=r"^MENU( new)?$"))
     application.add_handler(CallbackQueryHandler(item_button, pattern=r"^ITEM "))
+    application.add_handler(CallbackQueryHandler(original_button, pattern=r"^ORIG "))

@@ -170,7 +170,9 @@ async def test_stickers_and_edits_get_a_short_hint(running_bot: RunningBot) -> N
 
 async def test_english_question_and_english_menu(running_bot: RunningBot) -> None:
     (reply,) = await running_bot.say(USER_ID + 1, "Taiwan youth internship", language_code="en")
-    assert "台湾大学生广州实习体验活动" in (reply.plain or "")
+    # The item's English translation, with the Chinese original one button away.
+    assert "Guangzhou internship programme for Taiwanese university students" in (reply.plain or "")
+    assert any(data.startswith("ORIG ") for data in button_data(reply))
     english = running_bot.emulator.commands(scope={"type": "all_private_chats"}, language_code="en")
     names = {c["command"] for c in english}
     assert {"start", "topics", "youth", "economy", "visits"} <= names

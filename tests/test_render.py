@@ -63,7 +63,7 @@ def test_the_checkers_catch_problems() -> None:
 
 @pytest.mark.parametrize("language", ["zh-hans", "zh-hant", "en"])
 def test_render_item_escapes_everything_from_the_data(kb: KnowledgeBase, language: str) -> None:
-    item = replace(kb.item("visits-02"), text=NASTY, title=NASTY, title_en=NASTY)
+    item = replace(kb.item("visits-02"), text=NASTY, title=NASTY, title_en=NASTY, text_en=NASTY)
     texts = texts_for(language)
     output = render_item(kb, item, texts)
     assert {name for _, name in tags_of(output)} <= OUR_TAGS

@@ -119,6 +119,11 @@ MIGRATIONS: list[str] = [
     CREATE INDEX feedback_item ON feedback (item_id);
     CREATE INDEX feedback_chat ON feedback (chat_id);
     """,
+    # 2: chats.language is the chat's /language choice (zh-hans, zh-hant, en or auto); it used
+    # to hold the Telegram language_code seen first, which is no choice.
+    """
+    UPDATE chats SET language = NULL;
+    """,
 ]
 
 
