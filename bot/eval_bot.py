@@ -10,7 +10,9 @@ Reading a reply: an item counts as given when its text is quoted (Simplified or 
 or its English translation); English replies that quote no text fall back to item titles. The
 kind comes from the bot's own words in `bot/locales`: "not in the report" (`not_found`),
 "the closest the report has" (`answer_closest`), a list header (`answer_list_header`,
-`answer_topic_header`); otherwise a reply quoting an item is a single answer.
+`answer_topic_header`); otherwise a reply quoting an item is a single answer. The bot's error
+notice (`error_generic`) is kind "error"; any other reply that quotes nothing is "other" (the
+prompt for a question with no words, e.g. only emoji), which declines like a refusal.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class ReplyReader:
     """Turns the bot's messages (HTML, as sent) into an `Answer`."""
 
     not_found: re.Pattern[str]
+    error: re.Pattern[str]
     closest: re.Pattern[str]
     list_header: re.Pattern[str]
     related_header: re.Pattern[str]
@@ -79,6 +82,7 @@ class ReplyReader:
                     titles[title.strip()] = item.id
         return cls(
             not_found=either("not_found"),
+            error=either("error_generic"),
             closest=either("answer_closest"),
             list_header=either("answer_list_header", "answer_topic_header", anchored=True),
             related_header=either("answer_related", anchored=True),
@@ -109,6 +113,8 @@ class ReplyReader:
         detail = f"reply {first_line[:60]!r}"
         if self.not_found.search(plain):
             return Answer("none", detail=detail)
+        if self.error.search(plain):
+            return Answer("error", detail=detail)
         ids = self.quoted(plain)
         if not ids:  # an English reply that shows no text: go by the English titles in bold
             bold = (html.unescape(b).strip() for b in _BOLD.findall(markup))
@@ -164,7 +170,7 @@ async def ask_bot(
                 # Unanswered questions are judged "silent" rather than stopping the run.
                 with contextlib.suppress(TimeoutError):
                     if waiting:
-                        await emulator.wait_for(answered, timeout, since=since, ok_only=True)
+                        await emulator.wait_for(answered, timeout, since=since)
                     # Let replies in several parts finish before reading them.
                     await emulator.wait_until_consumed(timeout=timeout)
                     await asyncio.wait_for(application.update_queue.join(), timeout)

@@ -28,11 +28,13 @@ CATEGORIES = (
     "offtopic",
 )
 KINDS = ("single", "list", "none")
-# What an answer can be: the search's kinds ("closest": the nearest item, framed as such),
-# "other" for a reply that is none of them and "silent" when the bot did not reply at all.
-ANSWER_KINDS = ("single", "list", "closest", "none", "other", "silent")
+# What an answer can be: the search's kinds ("closest": the nearest item, framed as such), and
+# for the bot's replies "error" (its error notice), "other" for a reply that is none of these
+# and "silent" when the bot did not reply at all.
+ANSWER_KINDS = ("single", "list", "closest", "none", "error", "other", "silent")
 # A refusal: "not in the report", or a reply that gives no item and is no answer (the bot asks
-# for a real question when one has no words, e.g. only emoji). No reply at all is no refusal.
+# for a real question when one has no words, e.g. only emoji). An error notice or no reply at
+# all is no refusal.
 REFUSALS = ("none", "other")
 OFFTOPIC = "offtopic"
 

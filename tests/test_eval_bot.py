@@ -33,7 +33,8 @@ LIST = "有哪些领导来广州考察过"  # the 11 visits, as a topic list
 REFUSAL = "今天天气怎么样"  # not in the report
 CLOSEST = "台商大讲堂系咩嚟架"  # integration-02, framed as the closest the report has
 CLOSEST_OFFTOPIC = "推荐个广州好吃的早茶店"  # an off-topic question the bot answers as closest
-SAMPLES = (SINGLE, TRADITIONAL, ENGLISH, LIST, REFUSAL, CLOSEST, CLOSEST_OFFTOPIC)
+NO_WORDS = "👍👍"  # off-topic; the bot asks for a real question instead of searching
+SAMPLES = (SINGLE, TRADITIONAL, ENGLISH, LIST, REFUSAL, CLOSEST, CLOSEST_OFFTOPIC, NO_WORDS)
 
 
 @pytest.fixture(scope="module")
@@ -121,10 +122,39 @@ def test_a_closest_answer(replies: dict[str, list[str]], reader: ReplyReader) ->
     assert not outcome.refused and not outcome.top1
 
 
+def test_a_reply_that_is_no_answer_declines(
+    replies: dict[str, list[str]], reader: ReplyReader
+) -> None:
+    answer = reader.read(replies[NO_WORDS])
+    assert (answer.kind, answer.ids) == ("other", ())
+    assert judge(EvalQuestion(NO_WORDS, "offtopic", (), "none"), answer).refused
+
+
+async def test_an_error_notice_is_no_refusal(
+    kb: KnowledgeBase, reader: ReplyReader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = ReportIndex.search
+
+    def failing(self: ReportIndex, text: str, *args: Any, **kwargs: Any) -> Any:
+        if "爆炸" in text:
+            raise RuntimeError("search broke")
+        return real(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(ReportIndex, "search", failing)
+    broken, fine = await ask_bot(kb, ["爆炸了吗", SINGLE])
+    answer = reader.read(broken)
+    assert answer.kind == "error"
+    outcome = judge(EvalQuestion("爆炸了吗", "offtopic", (), "none"), answer)
+    assert not outcome.refused and not outcome.top1
+    assert reader.read(fine).ids == ("visits-02",)
+
+
 def test_reading_the_bot_agrees_with_its_search(
     replies: dict[str, list[str]], reader: ReplyReader, index: ReportIndex
 ) -> None:
     for question, reply in replies.items():
+        if question == NO_WORDS:
+            continue  # the bot does not search a question without words
         read, searched = reader.read(reply), answer_of(index.search(question))
         assert (read.kind, read.ids) == (searched.kind, searched.ids), question
 
