@@ -4,7 +4,9 @@ python -m bot                      run (Telegram when TELEGRAM_BOT_TOKEN is set,
 python -m bot check                validate configuration and data; exit 0, or 2 with reasons
 python -m bot validate [DATA_DIR]  validate the data; print each problem; exit 1 on problems
 python -m bot ingest SOURCE -o OUT a report (.txt, .docx, .html, .pdf) to enriched YAML
-python -m bot eval [-v]            answer quality on data/eval/questions.yaml
+python -m bot eval [-v]            answer quality: dev sets (search) beside the test set (the bot)
+python -m bot eval --through-bot   every set through the real bot on the local emulator
+python -m bot eval --questions F   one question file (the old table, with top-3)
 python -m bot bench [--quick]      search, index and whole-bot speed figures
 python -m bot ask QUESTION         print the answer as the bot would render it
 python -m bot wordfreq             regenerate bot/resources/wordfreq.tsv from jieba's dictionary
@@ -52,7 +54,12 @@ def _parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="overwrite OUT even if it exists (hand edits are lost)"
     )
     evaluate = sub.add_parser("eval", help="answer quality on the evaluation set")
-    evaluate.add_argument("--questions", type=Path, default=None)
+    evaluate.add_argument("--questions", type=Path, default=None, help="one question file only")
+    evaluate.add_argument(
+        "--through-bot",
+        action="store_true",
+        help="ask every set through the real bot (the test set always is)",
+    )
     evaluate.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     bench = sub.add_parser("bench", help="speed figures")
     bench.add_argument("--quick", action="store_true", help="fewer rounds (for smoke tests)")
@@ -84,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         if command == "ingest":
             return cmd_ingest(args.source, args.output, args.id, args.force)
         if command == "eval":
-            return cmd_eval(args.questions, args.verbose)
+            return cmd_eval(args.questions, args.verbose, args.through_bot)
         if command == "ask":
             return cmd_ask(args.question, args.lang, args.html)
         if command == "wordfreq":
@@ -157,20 +164,56 @@ def enrichment_summary(output: Path) -> str:
     return ", ".join(f"{name} {sum(name in i for i in items)}/{len(items)}" for name in fields)
 
 
-def cmd_eval(questions_path: Path | None, verbose: bool) -> int:
-    from bot.evaluation import describe_failure, evaluate, load_questions
+DEV_SETS = ("questions.yaml", "holdout.yaml", "dev-realistic.yaml")
+TEST_SET = "test.yaml"
+
+
+def cmd_eval(questions_path: Path | None, verbose: bool, through_bot: bool = False) -> int:
+    """Dev sets are judged on the search (fast, to tune on) unless `through_bot`; the held-out
+    test set always on the real bot's replies, so its figures are what users get."""
+    import time
+
+    from bot.eval_bot import evaluate_through_bot
+    from bot.evaluation import (
+        EvalReport,
+        comparison_table,
+        describe_failure,
+        evaluate,
+        load_questions,
+    )
     from bot.search import ReportIndex
 
     data_dir = _data_dir()
     kb = load_kb(data_dir)
-    questions = load_questions(
-        questions_path or data_dir / "eval" / "questions.yaml", set(kb.items)
-    )
-    report = evaluate(ReportIndex(kb), questions)
-    print(report.table())
-    misses = report.failures()
-    if misses:
-        print(f"\n{len(misses)} miss(es)" + ("" if verbose else " (-v lists them)"))
+    eval_dir = data_dir / "eval"
+    test_path = (eval_dir / TEST_SET).resolve()
+    paths = [questions_path] if questions_path else [eval_dir / n for n in (*DEV_SETS, TEST_SET)]
+    index: ReportIndex | None = None
+    reports: list[EvalReport] = []
+    for path in paths:
+        questions = load_questions(path, set(kb.items))
+        if through_bot or path.resolve() == test_path:
+            report = evaluate_through_bot(kb, questions, path.stem)
+        else:
+            started = time.perf_counter()
+            index = index or ReportIndex(kb)
+            report = evaluate(index, questions, path.stem)
+            report.seconds = time.perf_counter() - started
+        reports.append(report)
+    if questions_path:
+        print(f"{questions_path} (judged by {reports[0].via})")
+        print(reports[0].table())
+    else:
+        print(comparison_table(reports))
+    print()
+    for report in reports:
+        how = "through the bot" if report.via == "bot" else "on the search"
+        print(f"{report.name}: {len(report.outcomes)} questions {how} in {report.seconds:.1f} s")
+    for report in reports:
+        misses = report.failures()
+        if not misses:
+            continue
+        print(f"\n{report.name}: {len(misses)} miss(es)" + ("" if verbose else " (-v lists them)"))
         if verbose:
             for outcome in misses:
                 print("  " + describe_failure(outcome))

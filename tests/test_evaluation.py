@@ -82,10 +82,11 @@ def test_refusal_rate_floor(report: EvalReport) -> None:
     assert report.refusal_rate >= REFUSAL_FLOOR
 
 
-def test_cli_eval_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["eval"]) == 0
+def test_cli_eval_prints_the_table_of_one_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "--questions", str(QUESTIONS)]) == 0
     out = capsys.readouterr().out
-    header = out.splitlines()[0].split()
+    assert out.splitlines()[0] == f"{QUESTIONS} (judged by search)"
+    header = out.splitlines()[1].split()
     assert header == ["category", "n", "top-1", "top-3"]
     rows = {line.split()[0]: line.split() for line in out.splitlines() if line.strip()}
     for category in CATEGORIES:
