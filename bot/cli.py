@@ -9,6 +9,7 @@ python -m bot eval --through-bot   every set through the real bot on the local e
 python -m bot eval --questions F   one question file (the old table, with top-3)
 python -m bot bench [--quick]      search, index and whole-bot speed figures
 python -m bot ask QUESTION         print the answer as the bot would render it
+python -m bot aliases export       write the answers fixed in the chat into the reports' YAML
 python -m bot wordfreq             regenerate bot/resources/wordfreq.tsv from jieba's dictionary
 """
 
@@ -66,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--only", choices=["search", "bot", "broadcast"], default=None, help="one part only"
     )
+    aliases = sub.add_parser("aliases", help="answers fixed in the chat (/stats)")
+    aliases.add_argument("action", choices=["list", "export"])
+    aliases.add_argument("--database", type=Path, default=None, help="default: DATABASE_PATH")
     sub.add_parser("wordfreq", help="regenerate the general word-frequency table (needs jieba)")
     ask = sub.add_parser("ask", help="answer one question")
     ask.add_argument("question")
@@ -96,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_ask(args.question, args.lang, args.html)
         if command == "wordfreq":
             return cmd_wordfreq()
+        if command == "aliases":
+            return cmd_aliases(args.action, args.database)
         if command == "bench":
             from bot.bench import run_benchmarks
 
@@ -259,4 +265,34 @@ def cmd_wordfreq() -> int:
     source = jieba_dictionary()
     TABLE.write_text(build_table(source.read_text(encoding="utf-8").splitlines()), "utf-8")
     print(f"wrote {TABLE} from {source}")
+    return 0
+
+
+def cmd_aliases(action: str, database: Path | None) -> int:
+    from bot.aliases import export_aliases
+    from bot.storage import Storage
+
+    settings = Settings.from_env()
+    path = database or settings.database_path
+    if not path.exists():
+        print(f"no database at {path}; set DATABASE_PATH or pass --database", file=sys.stderr)
+        return 1
+    with Storage(path) as storage:
+        learned = storage.learned_aliases()
+    if action == "list":
+        for alias in learned:
+            print(f"{alias.item_id}\t{alias.question}\t{alias.learned_at:%Y-%m-%d}")
+        print(f"{len(learned)} learned alias(es)")
+        return 0
+    try:
+        result = export_aliases(settings.data_dir, learned)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    for file, count in result.written.items():
+        print(f"{file}: {count} alias(es) added")
+    print(f"{sum(result.written.values())} added, {result.already} already in the data")
+    if result.unknown:
+        print(f"no longer in the data (skipped): {', '.join(sorted(set(result.unknown)))}")
+    print("review the diff, then /reload or restart the bot")
     return 0

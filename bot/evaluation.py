@@ -6,6 +6,7 @@ Judging is on item ids: an answer, whether a search result or the bot's reply re
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from bot.report import Report
 from bot.search import ReportIndex, SearchResult
 
 CATEGORIES = (
@@ -236,7 +238,30 @@ def comparison_table(reports: Sequence[EvalReport]) -> str:
     return "\n".join(lines)
 
 
-def load_questions(path: Path, known_ids: set[str] | None = None) -> list[EvalQuestion]:
+_POSITION = re.compile(r"^T(\d+)(?:-H(\d+))?-(\d+)$")
+
+
+def item_at(report: Report, label: str) -> str | None:
+    """The id of the item at a position label: "T1-3" (topic 1, item 3) or "T3-H2-1" (topic 3,
+    highlight 2, item 1). Question sets written before a report was ingested use these, as the
+    ids are only known after the ingest."""
+    match = _POSITION.match(label)
+    if not match:
+        return None
+    topic, highlight, number = (int(g) if g else None for g in match.groups())
+    try:
+        section = report.topics[topic - 1]  # type: ignore[operator]
+        if highlight is not None:
+            section = section.children[highlight - 1]
+        return section.items[number - 1].id  # type: ignore[operator]
+    except IndexError:
+        return None
+
+
+def load_questions(
+    path: Path, known_ids: set[str] | None = None, positions_in: Report | None = None
+) -> list[EvalQuestion]:
+    """A question set; with `positions_in`, position labels ("T1-3") become that report's ids."""
     raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(raw, list):
         raise ValueError(f"{path}: expected a list of questions")
@@ -249,6 +274,8 @@ def load_questions(path: Path, known_ids: set[str] | None = None) -> list[EvalQu
         if kind not in KINDS:
             raise ValueError(f"{where}: kind must be one of {', '.join(KINDS)}")
         expect = tuple(entry.get("expect") or ())
+        if positions_in is not None:
+            expect = tuple(item_at(positions_in, e) or e for e in expect)
         unknown = [i for i in expect if known_ids is not None and i not in known_ids]
         if unknown:
             raise ValueError(f"{where}: unknown item ids {unknown}")

@@ -175,6 +175,11 @@ class SearchResult:
 # --------------------------------------------------------------------------- coverage index
 
 
+def learned_key(question: str) -> str:
+    """The form in which a question fixed from the chat is remembered and looked up."""
+    return normalize(clean_text(question, MAX_QUERY_CHARS))
+
+
 def units_of(text: str) -> list[str]:
     """Split normalised text into matching units: one CJK character, or one a-z/0-9 run."""
     return _UNIT_PATTERN.findall(text)
@@ -440,7 +445,11 @@ class ReportIndex:
         self._report_cities: dict[str, set[str]] = defaultdict(set)
         for report in kb.reports:
             if report.city:
-                self._report_cities[normalize(report.city)].add(report.id)
+                city = normalize(report.city)
+                # The city as people write it: 广州, and its lexicon variants (穗, 羊城 …).
+                for form in (city, *(normalize(v) for v in lexicon.aliases.get(report.city, ()))):
+                    if form:
+                        self._report_cities[form].add(report.id)
         self._other_places = tuple(
             sorted({normalize(p) for p in lexicon.other_places} - set(self._report_cities), key=len)
         )
@@ -465,6 +474,9 @@ class ReportIndex:
         self.people: dict[str, list[int]] = defaultdict(list)
         self.entities: dict[str, list[int]] = defaultdict(list)
         self.report_years = {r.year for r in kb.reports}
+        # Questions fixed from the chat (learned_key → item id). The one part of the index that
+        # changes after it is built: Services fills it from the database and on each fix.
+        self.learned: dict[str, str] = {}
         self._general = general_frequencies()
         self.has_figures = np.array([bool(i.figures) for i in self.items], dtype=bool)
         by_date = sorted(range(len(self.items)), key=lambda i: self.items[i].sort_key())
@@ -727,7 +739,8 @@ class ReportIndex:
         text = self._stopwords.sub("", text)
         smalltalk = normalize(cleaned) in self._smalltalk
         other_place = next((p for p in self._other_places if p and p in text), None)
-        named = self._reports_named(text, years)
+        # Before aliases: 台协 → 广州市台资企业协会 must not make a question name Guangzhou.
+        named = self._reports_named(normalize(cleaned), years)
 
         english: list[str] = []
         if not has_cjk(cleaned) and re.search("[a-z]", cleaned.lower()):
@@ -909,6 +922,26 @@ class ReportIndex:
 
     def search(self, question: str, limit: int = 10) -> SearchResult:
         query = self.parse(question)
+        result = self._search(query, question, limit)
+        other_years = [y for y in query.years if y not in self.report_years]
+        # A year no report covers, which only some item's text mentions (2025版): the answer
+        # must be that item, not an item of the report's own year.
+        if (
+            result.kind != "none"
+            and other_years
+            and result.best is not None
+            and not any(str(y) in result.best.item.text for y in other_years)
+        ):
+            reason = f"other year: {min(other_years)}"
+            return SearchResult(query, "none", suggestions=self.suggest(query), reason=reason)
+        return result
+
+    def _search(self, query: Query, question: str, limit: int) -> SearchResult:
+        learned = self.learned.get(learned_key(question))
+        if learned is not None and learned in self.positions:
+            # An admin fixed this very question from the chat (/stats): their answer stands.
+            item = self.items[self.positions[learned]]
+            return SearchResult(query, "single", (Hit(item, 1.0, ("learned",)),))
         if reason := self._refusal(query):
             return SearchResult(query, "none", suggestions=self.suggest(query), reason=reason)
         scores = self._adjusted(query, self.content_scores(query))
@@ -930,18 +963,25 @@ class ReportIndex:
                 # The others fall behind by more than a name tie, so it is answered alone.
                 scores = scores * (1 - NAME_TIE_MARGIN - 0.01)
                 scores[unique] = top
-        if bare := self._bare_entity(query):
+        if query.reports:
+            people = [p for p in people if any(self._allowed(i, query) for i in self.people[p])]
+        if bare := [i for i in self._bare_entity(query) if self._allowed(i, query)]:
             hits = self._hits(bare, scores, why="name", floor=0.9)
             kind: ResultKind = "list" if len(hits) > 1 else "single"
             return SearchResult(query, kind, tuple(self._by_date(hits)))
         if people:
-            indexes = sorted({i for name in people for i in self.people[name]})
+            indexes = sorted(
+                {i for name in people for i in self.people[name] if self._allowed(i, query)}
+            )
             hits = self._hits(indexes, scores, why=f"person: {', '.join(people)}", floor=0.9)
             if len(hits) > 1 and not self._narrowed(scores, indexes):
                 return SearchResult(query, "list", tuple(self._by_date(hits)))
             ranked = sorted(hits, key=lambda h: -h.score)
             return SearchResult(query, "single", (ranked[0],), tuple(ranked[1:limit]))
         return self._ranked_result(query, scores, limit)
+
+    def _allowed(self, index: int, query: Query) -> bool:
+        return not query.reports or self.items[index].report_id in query.reports
 
     def in_named_reports(self, reports: frozenset[str]) -> np.ndarray:
         return np.array([item.report_id in reports for item in self.items], dtype=bool)

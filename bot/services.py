@@ -13,7 +13,7 @@ from bot.commands import BUILTIN_NAMES
 from bot.config import Settings
 from bot.conversation import Clock, Dialogue, utc_now
 from bot.report import KnowledgeBase, validate_data
-from bot.search import ReportIndex
+from bot.search import ReportIndex, learned_key
 from bot.storage import QuestionRecord, Storage
 from bot.yamlsource import DataError
 
@@ -35,6 +35,13 @@ class Services:
 
     def __post_init__(self) -> None:
         self.dialogue = Dialogue(self.kb, self.index)
+        self.index.learned = {a.key: a.item_id for a in self.storage.learned_aliases()}
+
+    async def learn(self, question: str, item_id: str, admin_id: int | None) -> None:
+        """An admin's fix: this question asks for this item, from now on and after restarts."""
+        key = learned_key(question)
+        await asyncio.to_thread(self.storage.learn_alias, key, question, item_id, admin_id)
+        self.index.learned[key] = item_id
 
     async def reload(self) -> list[DataError]:
         """Validate the data folder and, when it is clean, swap in the new reports and index.
@@ -50,6 +57,7 @@ class Services:
             if kb is None:
                 return errors
             index = await asyncio.to_thread(ReportIndex, kb)
+            index.learned = self.index.learned
             self.kb, self.index, self.dialogue = kb, index, Dialogue(kb, index)
             return []
 

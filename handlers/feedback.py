@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from handlers.common import App, Context, services, texts_of
+from handlers.common import App, Context, conversation_of, services, texts_of
 
 
 async def feedback_button(update: Update, context: Context) -> None:
@@ -18,10 +18,14 @@ async def feedback_button(update: Update, context: Context) -> None:
     if svc.kb.item(item_id) is None or vote not in ("1", "-1"):
         await query.answer(texts.plain("unknown_item"))
         return
+    # The question the vote is about, so /stats can offer a 👎 answer for fixing.
+    frame = conversation_of(update, context).frame
+    question = frame.question if frame is not None and frame.item_id == item_id else None
     svc.storage.record_feedback(
         query.from_user.id,
         item_id,
         int(vote),
+        question,
         chat_id=query.message.chat.id if query.message else None,
     )
     await query.answer(texts.plain("feedback_thanks"))

@@ -12,6 +12,7 @@ migration list) and three stores that share it, one module per thing stored:
 SQL is parameterised everywhere; user text never becomes part of a statement.
 """
 
+from bot.storage._aliases import AliasStore, LearnedAlias
 from bot.storage._broadcasts import (
     DELIVERY_STATES,
     ERROR_MAX_CHARS,
@@ -46,6 +47,7 @@ __all__ = [
     "ERROR_MAX_CHARS",
     "MIGRATIONS",
     "QUESTION_MAX_CHARS",
+    "AliasStore",
     "Audience",
     "Broadcast",
     "BroadcastStateError",
@@ -57,6 +59,7 @@ __all__ = [
     "Delivery",
     "DeliveryState",
     "FailState",
+    "LearnedAlias",
     "NotFoundError",
     "QuestionRecord",
     "QuestionStore",

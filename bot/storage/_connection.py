@@ -124,6 +124,16 @@ MIGRATIONS: list[str] = [
     """
     UPDATE chats SET language = NULL;
     """,
+    # 3: answers fixed from the chat by the bot's admins (/stats → pick the right item)
+    """
+    CREATE TABLE learned_aliases (
+        key        TEXT PRIMARY KEY,
+        question   TEXT    NOT NULL,
+        item_id    TEXT    NOT NULL,
+        learned_by INTEGER,
+        learned_at TEXT    NOT NULL
+    );
+    """,
 ]
 
 

@@ -189,6 +189,19 @@ class QuestionStore:
             ).fetchall()
             return [(row["item_id"], int(row["up"]), int(row["down"])) for row in rows]
 
+    def disliked_questions(self, limit: int = 10) -> list[tuple[str, str, int]]:
+        """(question, item_id, 👎 votes) for answers people said were wrong, most first."""
+        with self._db.read() as conn:
+            rows = conn.execute(
+                """
+                SELECT question, item_id, COUNT(*) AS n, MAX(updated_at) AS last FROM feedback
+                WHERE vote = -1 AND question IS NOT NULL AND question != ''
+                GROUP BY question, item_id ORDER BY n DESC, last DESC LIMIT ?
+                """,
+                (limit,),
+            ).fetchall()
+            return [(row["question"], row["item_id"], int(row["n"])) for row in rows]
+
     @staticmethod
     def _rekey_chat(conn: sqlite3.Connection, old_id: int, new_id: int) -> None:
         """The questions/feedback part of :meth:`Storage.migrate_chat` (its transaction)."""

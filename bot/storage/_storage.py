@@ -9,6 +9,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Concatenate, Generic, ParamSpec, Self, TypeVar, overload
 
+from bot.storage._aliases import AliasStore
 from bot.storage._broadcasts import BroadcastStore
 from bot.storage._chats import ChatStore
 from bot.storage._connection import Database, _ts
@@ -71,6 +72,7 @@ class Storage:
         self.chats = ChatStore(self.database)
         self.broadcasts = BroadcastStore(self.database)
         self.questions = QuestionStore(self.database)
+        self.aliases = AliasStore(self.database)
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -176,3 +178,8 @@ class Storage:
     record_feedback = _Delegate("questions", QuestionStore.record_feedback)
     feedback_counts = _Delegate("questions", QuestionStore.feedback_counts)
     feedback_by_item = _Delegate("questions", QuestionStore.feedback_by_item)
+    disliked_questions = _Delegate("questions", QuestionStore.disliked_questions)
+
+    learn_alias = _Delegate("aliases", AliasStore.learn_alias)
+    forget_alias = _Delegate("aliases", AliasStore.forget_alias)
+    learned_aliases = _Delegate("aliases", AliasStore.learned_aliases)
