@@ -3,7 +3,8 @@
 Handler groups (lower runs first; in each group only the first matching handler runs):
     LOGGING  (-2)  one log line per update
     TRACKING (-1)  chat membership, group migrations, private chats seen
-    FEATURES  (0)  commands, buttons, inline queries; questions last, as the catch-all
+    FEATURES  (0)  commands, buttons, inline queries; questions last, as the catch-all for
+                   messages, and the "button expired" answer as the catch-all for buttons
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def register(application: App, kb: KnowledgeBase) -> None:
     admin.register(application)
     feedback.register(application)
     inline.register(application)
-    questions.register(application)  # last: it answers any text and unknown commands
+    questions.register(application)  # last for messages: any text and unknown commands
+    topics.register_expired(application)  # last for buttons: data nothing above took
     application.add_error_handler(errors.error_handler)
 
 

@@ -14,11 +14,11 @@ from telegram import (
 from telegram.ext import Application, ContextTypes
 
 from bot.normalize import detect_script
-from bot.render import item_title, split_message
+from bot.render import item_title, report_title, split_message
 from bot.report import Item, KnowledgeBase, Section
 from bot.search import SearchResult
 from bot.services import SERVICES_KEY, Services
-from bot.texts import Language, Texts, choose_language, texts_for
+from bot.texts import Html, Language, Texts, choose_language, texts_for
 
 App: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
 Context: TypeAlias = ContextTypes.DEFAULT_TYPE
@@ -118,6 +118,26 @@ def topics_keyboard(kb: KnowledgeBase, texts: Texts) -> InlineKeyboardMarkup:
             ]
             rows.extend(buttons[i : i + 2] for i in range(0, len(buttons), 2))
     return InlineKeyboardMarkup(rows)
+
+
+def topics_menu(kb: KnowledgeBase, texts: Texts) -> tuple[Html, InlineKeyboardMarkup]:
+    """The topic menu: the report's title over every topic's button."""
+    header = texts.get(
+        "topics_header", report=report_title(kb, texts), report_en=kb.reports[0].title_en
+    )
+    return header, topics_keyboard(kb, texts)
+
+
+async def expired_button(update: Update, context: Context) -> None:
+    """A button nobody can serve: data from an old keyboard, forged data, or an item or section
+    that no longer exists. The press is answered (so the client stops spinning) and the topic
+    menu comes as a new message, leaving the old one as it was."""
+    query = update.callback_query
+    if query is None:
+        return
+    texts = texts_of(update, context)
+    await query.answer(texts.plain("button_expired"))
+    await reply_html(update, *topics_menu(services(context).kb, texts))
 
 
 def suggestions_keyboard(result: SearchResult, texts: Texts) -> InlineKeyboardMarkup:

@@ -1,7 +1,8 @@
 """The topic menu, one command per topic and highlight (from the data), and paging.
 
 Callback data: "MENU" (topic list), "SEC <section> <page>" (edit in place) and
-"SEC <section> <page> new" (send as a new message, used under answers).
+"SEC <section> <page> new" (send as a new message, used under answers). A press with data no
+handler knows, or naming a section or item that is gone, is answered by `expired_button`.
 """
 
 from __future__ import annotations
@@ -10,19 +11,20 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.render import render_item, render_section, report_title
+from bot.render import render_item, render_section
 from bot.report import KnowledgeBase, Section
 from bot.texts import Texts
 from handlers.common import (
     App,
     Context,
     callback,
+    expired_button,
     item_keyboard,
     reply_html,
     section_label,
     services,
     texts_of,
-    topics_keyboard,
+    topics_menu,
 )
 
 PER_PAGE = 5
@@ -85,12 +87,7 @@ async def send_section(update: Update, context: Context, section: Section, page:
 
 
 async def topics_command(update: Update, context: Context) -> None:
-    kb = services(context).kb
-    texts = texts_of(update, context)
-    header = texts.get(
-        "topics_header", report=report_title(kb, texts), report_en=kb.reports[0].title_en
-    )
-    await reply_html(update, header, topics_keyboard(kb, texts))
+    await reply_html(update, *topics_menu(services(context).kb, texts_of(update, context)))
 
 
 async def section_command(update: Update, context: Context) -> None:
@@ -113,9 +110,10 @@ async def section_button(update: Update, context: Context) -> None:
     texts = texts_of(update, context)
     section = kb.section(parts[1]) if len(parts) > 1 else None
     if section is None:
-        await query.answer(texts.plain("unknown_item"), show_alert=True)
+        await expired_button(update, context)
         return
-    page = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else 1
+    # isdecimal, not isdigit: int() refuses digits such as "²" that isdigit accepts.
+    page = int(parts[2]) if len(parts) > 2 and parts[2].isdecimal() else 1
     await query.answer()
     if len(parts) > 3 and parts[3] == "new":
         await send_section(update, context, section, page)
@@ -133,7 +131,7 @@ async def item_button(update: Update, context: Context) -> None:
     texts = texts_of(update, context)
     item = kb.item(query.data.removeprefix("ITEM "))
     if item is None:
-        await query.answer(texts.plain("unknown_item"), show_alert=True)
+        await expired_button(update, context)
         return
     await query.answer()
     chat = update.effective_chat
@@ -146,15 +144,11 @@ async def menu_button(update: Update, context: Context) -> None:
     if query is None:
         return
     await query.answer()
-    kb = services(context).kb
-    texts = texts_of(update, context)
-    header = texts.get(
-        "topics_header", report=report_title(kb, texts), report_en=kb.reports[0].title_en
-    )
+    header, markup = topics_menu(services(context).kb, texts_of(update, context))
     if query.data and query.data.endswith("new"):
-        await reply_html(update, header, topics_keyboard(kb, texts))
+        await reply_html(update, header, markup)
         return
-    await _edit(update, header, topics_keyboard(kb, texts))
+    await _edit(update, header, markup)
 
 
 async def _edit(update: Update, html: str, markup: InlineKeyboardMarkup) -> None:
@@ -177,3 +171,8 @@ def register(application: App, kb: KnowledgeBase) -> None:
     application.add_handler(CallbackQueryHandler(section_button, pattern=r"^SEC "))
     application.add_handler(CallbackQueryHandler(menu_button, pattern=r"^MENU( new)?$"))
     application.add_handler(CallbackQueryHandler(item_button, pattern=r"^ITEM "))
+
+
+def register_expired(application: App) -> None:
+    """After every other button handler: any press they did not take is answered."""
+    application.add_handler(CallbackQueryHandler(expired_button))
