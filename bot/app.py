@@ -13,7 +13,13 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    Defaults,
+)
 from telegram.request import BaseRequest
 
 import handlers
@@ -36,8 +42,12 @@ def build_application(
     *,
     token: str | None = None,
     request: BaseRequest | None = None,
+    update_processor: BaseUpdateProcessor | None = None,
 ) -> Application:
-    """The bot, ready for `run_polling`, `run_webhook` or the console."""
+    """The bot, ready for `run_polling`, `run_webhook` or the console.
+
+    `update_processor` replaces the default one-update-at-a-time processor (the benchmark
+    times each update with one)."""
     defaults = Defaults(
         parse_mode=ParseMode.HTML,
         link_preview_options=LinkPreviewOptions(is_disabled=True),
@@ -51,6 +61,8 @@ def build_application(
     builder = ApplicationBuilder()
     if request is not None:  # tests: an in-process request instead of HTTP
         builder = builder.request(request).get_updates_request(request)
+    if update_processor is not None:
+        builder = builder.concurrent_updates(update_processor)
     application = (
         builder.token(token or settings.token or "")
         .base_url(settings.api_base_url)

@@ -7,13 +7,17 @@ Simplified (OpenCC ``tw2sp``), lower case, punctuation and spaces out.
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
 import unicodedata
+from array import array
+from bisect import bisect_left
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 import opencc
-from pypinyin.pinyin_dict import pinyin_dict
 
 Script = Literal["hans", "hant", "latin", "none"]
 
@@ -80,11 +84,42 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK_CHAR.search(text))
 
 
+_ENTRY = re.compile(r'"(\d+)":\s*"([^",]*)')
+
+
+def _pinyin_json() -> Path:
+    """pypinyin's single-character table, found without importing pypinyin: its `__init__`
+    loads the phrase dictionaries too (about 55 MB), and only single characters are needed."""
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("pypinyin is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "pinyin_dict.json"
+
+
+@lru_cache(maxsize=1)
+def _sound_table() -> tuple[array[int], array[int], tuple[str, ...]]:
+    """Code points (sorted), the index of each one's first toneless reading, the readings:
+    about 0.3 MB where a dict of the full readings takes several."""
+    text = _pinyin_json().read_text(encoding="utf-8")
+    entries = [(int(code), first) for code, first in _ENTRY.findall(text) if first]
+    if not entries:  # a different layout of the file: parse it properly
+        entries = [(int(k), str(v).split(",")[0]) for k, v in json.loads(text).items() if v]
+    entries.sort()
+    readings: dict[str, int] = {}
+    codes, sounds = array("l"), array("H")
+    for code, first in entries:
+        codes.append(code)
+        sounds.append(readings.setdefault(first.translate(_TONE_MARKS), len(readings)))
+    return codes, sounds, tuple(readings)
+
+
 def pinyin_of(char: str) -> str:
     """The first reading of a CJK character without tones (宋→song); other chars as they are."""
     if len(char) != 1:
         return char
-    readings = pinyin_dict.get(ord(char))
-    if not readings:
+    codes, sounds, readings = _sound_table()
+    code = ord(char)
+    at = bisect_left(codes, code)
+    if at == len(codes) or codes[at] != code:
         return char
-    return str(readings.split(",")[0]).translate(_TONE_MARKS)
+    return readings[sounds[at]]
