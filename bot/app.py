@@ -30,6 +30,7 @@ from bot.search import ReportIndex
 from bot.services import SERVICES_KEY, Services
 from bot.storage import Storage
 from bot.texts import LANGUAGES, Language, texts_for
+from bot.traditional import Conversion, own_texts
 
 log = logging.getLogger(__name__)
 RATE_LIMIT_RETRIES = 2
@@ -74,7 +75,11 @@ def build_application(
         .post_shutdown(post_shutdown)
         .build()
     )
-    application.bot_data[SERVICES_KEY] = Services(settings, kb, ReportIndex(kb), storage)
+    # The Traditional texts are converted in a helper process while the index is built.
+    traditional = Conversion(own_texts(kb))
+    index = ReportIndex(kb)
+    traditional.finish()
+    application.bot_data[SERVICES_KEY] = Services(settings, kb, index, storage)
     handlers.register(application, kb)
     return application
 

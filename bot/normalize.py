@@ -38,8 +38,16 @@ def to_simplified(text: str) -> str:
     return str(_converter("tw2sp").convert(text))
 
 
+# Traditional forms converted ahead of time (`bot.traditional`): the s2twp tables take about
+# 43 MB once loaded, for a few hundred texts of our own that never change while the bot runs.
+TRADITIONAL: dict[str, str] = {}
+
+
 def to_traditional(text: str) -> str:
     """Simplified to Traditional with Taiwan phrasing (信息→資訊, 网络→網路)."""
+    known = TRADITIONAL.get(text)
+    if known is not None:
+        return known
     return str(_converter("s2twp").convert(text))
 
 
