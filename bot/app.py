@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 
@@ -102,11 +103,14 @@ async def post_init(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     bot = application.bot
     kb = services.kb
+    menus = [bot.set_my_commands(command_menu(kb, "zh-hans", False))]
     for scope, groups in ((BotCommandScopeAllPrivateChats(), False),
                           (BotCommandScopeAllGroupChats(), True)):  # fmt: skip
-        await bot.set_my_commands(command_menu(kb, "zh-hans", groups), scope=scope)
-        await bot.set_my_commands(command_menu(kb, "en", groups), scope=scope, language_code="en")
-    await bot.set_my_commands(command_menu(kb, "zh-hans", False))
+        menus.append(bot.set_my_commands(command_menu(kb, "zh-hans", groups), scope=scope))
+        menus.append(
+            bot.set_my_commands(command_menu(kb, "en", groups), scope=scope, language_code="en")
+        )
+    await asyncio.gather(*menus)  # five menus, one round trip
     # Warm up what the first question would otherwise pay for: OpenCC dictionaries, the
     # Traditional texts (converted once) and the search's regular expressions.
     for language in LANGUAGES:

@@ -8,6 +8,7 @@ Simplified (OpenCC ``tw2sp``), lower case, punctuation and spaces out.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 import re
 import unicodedata
@@ -111,13 +112,14 @@ def _sound_table() -> tuple[array[int], array[int], tuple[str, ...]]:
     text = _pinyin_json().read_text(encoding="utf-8")
     entries = [(int(code), first) for code, first in _ENTRY.findall(text) if first]
     if not entries:  # a different layout of the file: parse it properly
-        entries = [(int(k), str(v).split(",")[0]) for k, v in json.loads(text).items() if v]
-    entries.sort()
-    readings: dict[str, int] = {}
-    codes, sounds = array("l"), array("H")
-    for code, first in entries:
-        codes.append(code)
-        sounds.append(readings.setdefault(first.translate(_TONE_MARKS), len(readings)))
+        table = json.loads(text).items()
+        entries = [(int(k), str(v).split(",")[0]) for k, v in table if v]
+    if any(a[0] >= b[0] for a, b in itertools.pairwise(entries)):
+        entries.sort()
+    toneless = {r: r.translate(_TONE_MARKS) for r in {r for _, r in entries}}
+    readings = {r: n for n, r in enumerate(dict.fromkeys(toneless[r] for _, r in entries))}
+    codes = array("l", [code for code, _ in entries])
+    sounds = array("H", [readings[toneless[r]] for _, r in entries])
     return codes, sounds, tuple(readings)
 
 

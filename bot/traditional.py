@@ -54,7 +54,8 @@ def own_texts(kb: KnowledgeBase) -> set[str]:
     places = kb.lexicon.other_places
     texts.update(places)
     texts.update(normalize(place) for place in places)  # as the search names them
-    locale = yaml.safe_load((LOCALES / "zh-hans.yaml").read_text(encoding="utf-8"))
+    text = (LOCALES / "zh-hans.yaml").read_text(encoding="utf-8")
+    locale = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     texts.update(_strings(locale))
     return texts
 
