@@ -7,7 +7,13 @@ from datetime import datetime
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    Defaults,
+)
 from telegram.request import BaseRequest
 
 import handlers
@@ -17,6 +23,7 @@ from bot.search import ReportIndex
 from bot.services import SERVICES_KEY, Services
 from bot.storage import Storage
 from bot.texts import LANGUAGES, texts_for
+from bot.traditional import Conversion, own_texts
 from handlers.common import publish_command_menus
 
 log = logging.getLogger(__name__)
@@ -30,8 +37,12 @@ def build_application(
     *,
     token: str | None = None,
     request: BaseRequest | None = None,
+    update_processor: BaseUpdateProcessor | None = None,
 ) -> Application:
-    """The bot, ready for `run_polling`, `run_webhook` or the console."""
+    """The bot, ready for `run_polling`, `run_webhook` or the console.
+
+    `update_processor` replaces the default one-update-at-a-time processor (the benchmark
+    times each update with one)."""
     defaults = Defaults(
         parse_mode=ParseMode.HTML,
         link_preview_options=LinkPreviewOptions(is_disabled=True),
@@ -45,6 +56,8 @@ def build_application(
     builder = ApplicationBuilder()
     if request is not None:  # tests: an in-process request instead of HTTP
         builder = builder.request(request).get_updates_request(request)
+    if update_processor is not None:
+        builder = builder.concurrent_updates(update_processor)
     application = (
         builder.token(token or settings.token or "")
         .base_url(settings.api_base_url)
@@ -56,7 +69,11 @@ def build_application(
         .post_shutdown(post_shutdown)
         .build()
     )
-    application.bot_data[SERVICES_KEY] = Services(settings, kb, ReportIndex(kb), storage)
+    # The Traditional texts are converted in a helper process while the index is built.
+    traditional = Conversion(own_texts(kb))
+    index = ReportIndex(kb)
+    traditional.finish()
+    application.bot_data[SERVICES_KEY] = Services(settings, kb, index, storage)
     handlers.register(application)
     return application
 

@@ -7,13 +7,18 @@ Simplified (OpenCC ``tw2sp``), lower case, punctuation and spaces out.
 
 from __future__ import annotations
 
+import importlib.util
+import itertools
+import json
 import re
 import unicodedata
+from array import array
+from bisect import bisect_left
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 import opencc
-from pypinyin.pinyin_dict import pinyin_dict
 
 Script = Literal["hans", "hant", "latin", "none"]
 
@@ -34,8 +39,16 @@ def to_simplified(text: str) -> str:
     return str(_converter("tw2sp").convert(text))
 
 
+# Traditional forms converted ahead of time (`bot.traditional`): the s2twp tables take about
+# 43 MB once loaded, for a few hundred texts of our own that never change while the bot runs.
+TRADITIONAL: dict[str, str] = {}
+
+
 def to_traditional(text: str) -> str:
     """Simplified to Traditional with Taiwan phrasing (信息→資訊, 网络→網路)."""
+    known = TRADITIONAL.get(text)
+    if known is not None:
+        return known
     return str(_converter("s2twp").convert(text))
 
 
@@ -80,11 +93,43 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK_CHAR.search(text))
 
 
+_ENTRY = re.compile(r'"(\d+)":\s*"([^",]*)')
+
+
+def _pinyin_json() -> Path:
+    """pypinyin's single-character table, found without importing pypinyin: its `__init__`
+    loads the phrase dictionaries too (about 55 MB), and only single characters are needed."""
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("pypinyin is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "pinyin_dict.json"
+
+
+@lru_cache(maxsize=1)
+def _sound_table() -> tuple[array[int], array[int], tuple[str, ...]]:
+    """Code points (sorted), the index of each one's first toneless reading, the readings:
+    about 0.3 MB where a dict of the full readings takes several."""
+    text = _pinyin_json().read_text(encoding="utf-8")
+    entries = [(int(code), first) for code, first in _ENTRY.findall(text) if first]
+    if not entries:  # a different layout of the file: parse it properly
+        table = json.loads(text).items()
+        entries = [(int(k), str(v).split(",")[0]) for k, v in table if v]
+    if any(a[0] >= b[0] for a, b in itertools.pairwise(entries)):
+        entries.sort()
+    toneless = {r: r.translate(_TONE_MARKS) for r in {r for _, r in entries}}
+    readings = {r: n for n, r in enumerate(dict.fromkeys(toneless[r] for _, r in entries))}
+    codes = array("l", [code for code, _ in entries])
+    sounds = array("H", [readings[toneless[r]] for _, r in entries])
+    return codes, sounds, tuple(readings)
+
+
 def pinyin_of(char: str) -> str:
     """The first reading of a CJK character without tones (宋→song); other chars as they are."""
     if len(char) != 1:
         return char
-    readings = pinyin_dict.get(ord(char))
-    if not readings:
+    codes, sounds, readings = _sound_table()
+    code = ord(char)
+    at = bisect_left(codes, code)
+    if at == len(codes) or codes[at] != code:
         return char
-    return str(readings.split(",")[0]).translate(_TONE_MARKS)
+    return readings[sounds[at]]

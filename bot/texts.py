@@ -59,7 +59,8 @@ class Texts:
 
 
 def _load(name: str) -> dict[str, Any]:
-    data = yaml.safe_load((LOCALES / f"{name}.yaml").read_text(encoding="utf-8")) or {}
+    text = (LOCALES / f"{name}.yaml").read_text(encoding="utf-8")
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{LOCALES / name}.yaml must be a mapping")
     return data

@@ -92,7 +92,26 @@ def load_located_yaml(path: Path, display_name: str | None = None) -> LocatedDoc
     except UnicodeDecodeError as exc:
         message = f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8"
         return LocatedDocument(name, None, errors=[DataError(name, None, "(file)", message)])
-    loader = yaml.SafeLoader(text)
+    fast = getattr(yaml, "CSafeLoader", None)  # libyaml: about seven times faster
+    if fast is not None:
+        try:
+            return _compose(name, text, fast)
+        except yaml.YAMLError:
+            pass  # word the problem as the pure-Python parser does (messages name the line)
+    try:
+        return _compose(name, text, yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or str(exc)
+        message = f"YAML syntax error: {problem}; check indentation and quoting on this line"
+        return LocatedDocument(name, None, errors=[DataError(name, line, "(syntax)", message)])
+    except yaml.YAMLError as exc:
+        return LocatedDocument(name, None, errors=[DataError(name, None, "(syntax)", str(exc))])
+
+
+def _compose(name: str, text: str, loader_class: type[yaml.SafeLoader]) -> LocatedDocument:
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         document = LocatedDocument(name, None)
@@ -104,13 +123,5 @@ def load_located_yaml(path: Path, display_name: str | None = None) -> LocatedDoc
         _walk(node, (), document)
         document.data = loader.construct_document(node)
         return document
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        problem = exc.problem or str(exc)
-        message = f"YAML syntax error: {problem}; check indentation and quoting on this line"
-        return LocatedDocument(name, None, errors=[DataError(name, line, "(syntax)", message)])
-    except yaml.YAMLError as exc:
-        return LocatedDocument(name, None, errors=[DataError(name, None, "(syntax)", str(exc))])
     finally:
         loader.dispose()

@@ -3,7 +3,8 @@
 Handler groups (lower runs first; in each group only the first matching handler runs):
     LOGGING  (-2)  one log line per update
     TRACKING (-1)  chat membership, group migrations, private chats seen
-    FEATURES  (0)  commands, buttons, inline queries; questions last, as the catch-all
+    FEATURES  (0)  commands, buttons, inline queries; questions last, as the catch-all for
+                   messages, and the "button expired" answer as the catch-all for buttons
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ async def log_update(update: Update, context: Context) -> None:
 def register(application: App) -> None:
     application.add_handler(TypeHandler(Update, log_update), group=LOGGING)
     chats.register(application, group=TRACKING)
+    topics.register_dataless(application)  # first for buttons: a press without data
     start.register(application)
     language.register(application)
     topics.register(application)
@@ -63,7 +65,8 @@ def register(application: App) -> None:
     admin.register(application)
     feedback.register(application)
     inline.register(application)
-    questions.register(application)  # last: it answers any text and unknown commands
+    questions.register(application)  # last for messages: any text and unknown commands
+    topics.register_expired(application)  # last for buttons: data nothing above took
     application.add_error_handler(errors.error_handler)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Literal, TypeAlias
 
 from telegram import (
@@ -25,11 +26,11 @@ from bot.conversation import (
     current,
 )
 from bot.normalize import detect_script, to_traditional
-from bot.render import item_neighbours, item_title, split_message
+from bot.render import item_neighbours, item_title, report_title, reports_title_en, split_message
 from bot.report import Item, KnowledgeBase, Section
 from bot.search import SearchResult
 from bot.services import SERVICES_KEY, Services
-from bot.texts import LANGUAGES, Language, Texts, choose_language, texts_for
+from bot.texts import LANGUAGES, Html, Language, Texts, choose_language, texts_for
 
 App: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
 Context: TypeAlias = ContextTypes.DEFAULT_TYPE
@@ -189,6 +190,26 @@ def topics_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
+def topics_menu(kb: KnowledgeBase, texts: Texts) -> tuple[Html, InlineKeyboardMarkup]:
+    """The topic menu: the report's title over every topic's button."""
+    header = texts.get(
+        "topics_header", report=report_title(kb, texts), report_en=reports_title_en(kb)
+    )
+    return header, topics_keyboard(kb, texts)
+
+
+async def expired_button(update: Update, context: Context) -> None:
+    """A button nobody can serve: data from an old keyboard, forged data, or an item or section
+    that no longer exists. The press is answered (so the client stops spinning) and the topic
+    menu comes as a new message, leaving the old one as it was."""
+    query = update.callback_query
+    if query is None:
+        return
+    texts = texts_of(update, context)
+    await query.answer(texts.plain("button_expired"))
+    await reply_html(update, *topics_menu(services(context).kb, texts))
+
+
 def suggestions_keyboard(result: SearchResult, texts: Texts) -> InlineKeyboardMarkup:
     """Under "not in the report": items that came close (never given as the answer), the
     nearest topics, and the full topic list."""
@@ -296,8 +317,11 @@ def command_menu(kb: KnowledgeBase, language: Language, groups: bool) -> list[Bo
 
 async def publish_command_menus(bot: Bot, kb: KnowledgeBase) -> None:
     """Register the menus with Telegram: private chats and groups, Chinese and English."""
+    menus = [bot.set_my_commands(command_menu(kb, "zh-hans", False))]
     for scope, groups in ((BotCommandScopeAllPrivateChats(), False),
                           (BotCommandScopeAllGroupChats(), True)):  # fmt: skip
-        await bot.set_my_commands(command_menu(kb, "zh-hans", groups), scope=scope)
-        await bot.set_my_commands(command_menu(kb, "en", groups), scope=scope, language_code="en")
-    await bot.set_my_commands(command_menu(kb, "zh-hans", False))
+        menus.append(bot.set_my_commands(command_menu(kb, "zh-hans", groups), scope=scope))
+        menus.append(
+            bot.set_my_commands(command_menu(kb, "en", groups), scope=scope, language_code="en")
+        )
+    await asyncio.gather(*menus)  # five menus, one round trip

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from handlers.common import App, Context, conversation_of, services, texts_of
+from handlers.common import App, Context, conversation_of, expired_button, services, texts_of
 
 
 async def feedback_button(update: Update, context: Context) -> None:
@@ -16,7 +16,7 @@ async def feedback_button(update: Update, context: Context) -> None:
     svc = services(context)
     texts = texts_of(update, context)
     if svc.kb.item(item_id) is None or vote not in ("1", "-1"):
-        await query.answer(texts.plain("unknown_item"))
+        await expired_button(update, context)
         return
     # The question the vote is about, so /stats can offer a 👎 answer for fixing.
     frame = conversation_of(update, context).frame

@@ -7,6 +7,8 @@ with its neighbours) and "ORIG <id>" (the Chinese original of a translated item)
 Every page and item shown becomes the follow-up context ("更多", "第二条", "详细说说").
 The menu and each section also offer their timeline picture ("TL", "TL <section>", handled in
 handlers/timeline.py); "REP <report>" opens one report's topics.
+A press with data no handler knows, or naming a section or item that is gone, is answered
+by `expired_button`.
 """
 
 from __future__ import annotations
@@ -20,8 +22,6 @@ from bot.render import (
     render_item_detail,
     render_original,
     render_section,
-    report_title,
-    reports_title_en,
 )
 from bot.report import Item, KnowledgeBase, Section
 from bot.services import Services
@@ -32,6 +32,7 @@ from handlers.common import (
     app_services,
     callback,
     conversation_of,
+    expired_button,
     is_private,
     item_keyboard,
     reply_html,
@@ -39,6 +40,7 @@ from handlers.common import (
     services,
     texts_of,
     topics_keyboard,
+    topics_menu,
 )
 
 PER_PAGE = SECTION_PAGE
@@ -117,12 +119,7 @@ async def send_item(update: Update, context: Context, item: Item, texts: Texts) 
 
 
 async def topics_command(update: Update, context: Context) -> None:
-    kb = services(context).kb
-    texts = texts_of(update, context)
-    header = texts.get(
-        "topics_header", report=report_title(kb, texts), report_en=reports_title_en(kb)
-    )
-    await reply_html(update, header, topics_keyboard(kb, texts))
+    await reply_html(update, *topics_menu(services(context).kb, texts_of(update, context)))
 
 
 def reports_keyboard(kb: KnowledgeBase) -> InlineKeyboardMarkup:
@@ -187,9 +184,10 @@ async def section_button(update: Update, context: Context) -> None:
     texts = texts_of(update, context)
     section = kb.section(parts[1]) if len(parts) > 1 else None
     if section is None:
-        await query.answer(texts.plain("unknown_item"), show_alert=True)
+        await expired_button(update, context)
         return
-    page = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else 1
+    # isdecimal, not isdigit: int() refuses digits such as "²" that isdigit accepts.
+    page = int(parts[2]) if len(parts) > 2 and parts[2].isdecimal() else 1
     await query.answer()
     if len(parts) > 3 and parts[3] == "new":
         await send_section(update, context, section, page)
@@ -208,7 +206,7 @@ async def item_button(update: Update, context: Context) -> None:
     texts = texts_of(update, context)
     item = kb.item(query.data.removeprefix("ITEM "))
     if item is None:
-        await query.answer(texts.plain("unknown_item"), show_alert=True)
+        await expired_button(update, context)
         return
     await query.answer()
     await send_item(update, context, item, texts)
@@ -234,15 +232,11 @@ async def menu_button(update: Update, context: Context) -> None:
     if query is None:
         return
     await query.answer()
-    kb = services(context).kb
-    texts = texts_of(update, context)
-    header = texts.get(
-        "topics_header", report=report_title(kb, texts), report_en=reports_title_en(kb)
-    )
+    header, markup = topics_menu(services(context).kb, texts_of(update, context))
     if query.data and query.data.endswith("new"):
-        await reply_html(update, header, topics_keyboard(kb, texts))
+        await reply_html(update, header, markup)
         return
-    await _edit(update, header, topics_keyboard(kb, texts))
+    await _edit(update, header, markup)
 
 
 async def _edit(update: Update, html: str, markup: InlineKeyboardMarkup) -> None:
@@ -285,3 +279,22 @@ def register(application: App) -> None:
     application.add_handler(CallbackQueryHandler(menu_button, pattern=r"^MENU( new)?$"))
     application.add_handler(CallbackQueryHandler(item_button, pattern=r"^ITEM "))
     application.add_handler(CallbackQueryHandler(original_button, pattern=r"^ORIG "))
+
+
+class DatalessButton(CallbackQueryHandler[Context, None]):
+    """A press that carries no data at all. python-telegram-bot hands such a press to *every*
+    pattern handler (a pattern is only tried on data), so it is caught before them."""
+
+    def check_update(self, update: object) -> bool:
+        query = update.callback_query if isinstance(update, Update) else None
+        return query is not None and not query.data and not query.game_short_name
+
+
+def register_dataless(application: App) -> None:
+    """Before every other button handler."""
+    application.add_handler(DatalessButton(expired_button))
+
+
+def register_expired(application: App) -> None:
+    """After every other button handler: any press they did not take is answered."""
+    application.add_handler(CallbackQueryHandler(expired_button))

@@ -8,6 +8,7 @@ an escaping or length bug fails here as it would in production.
 from __future__ import annotations
 
 import socket
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -231,3 +232,81 @@ async def test_webhook_accepts_the_right_secret_and_refuses_a_wrong_one(
         assert "宋涛" in (sent[0].plain or "")
     finally:
         await stop_webhook(application, server)
+
+
+EXPIRED = "这个按钮已过期，请从专题目录重新选择。"
+
+
+async def press(running_bot: RunningBot, message_id: int, data: str) -> list[str]:
+    """Press a button with `data` on `message_id`; wait for the answer and the new message.
+    Returns the new message's buttons."""
+    emulator = running_bot.emulator
+    answers = len(emulator.callback_answers)
+    before = len(running_bot.bot_messages(USER_ID))
+    emulator.callback_query(USER_ID, USER_ID, message_id, data)
+    await emulator.wait_for(lambda _: len(emulator.callback_answers) > answers)
+    (menu,) = await running_bot.wait_messages(USER_ID, before + 1)
+    return button_data(menu)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "OLDKEYBOARD 3",  # a prefix from before an update
+        "MENU later",  # a known prefix, an unknown form
+        "SEC gone 1",  # a section that no longer exists
+        "SEC gone 1 new",
+        "SEC",
+        "ITEM visits-99",  # an item that no longer exists
+        "ITEM ",
+        "FB visits-99 1",
+        "FB visits-02 5",  # a vote that is neither 1 nor -1
+        "ANN x OK",
+        "x" * 300,  # longer than Telegram's 64 bytes: forged
+        "SEC " + "啊" * 80,
+        "\x00\u202e<b>&amp;",
+        "",
+    ],
+)
+async def test_a_button_nobody_knows_is_answered_and_the_menu_shown(
+    running_bot: RunningBot, data: str
+) -> None:
+    (answer,) = await running_bot.say(USER_ID, "宋涛什么时候来广州考察")
+    menu = await press(running_bot, answer.message_id, data)
+    assert running_bot.emulator.callback_answers[-1].params.get("text") == EXPIRED
+    assert "SEC visits 1" in menu and "SEC youth 1" in menu  # the topic menu
+    assert running_bot.emulator.message(USER_ID, answer.message_id) == answer  # left as it was
+
+
+async def test_an_expired_button_is_answered_in_english_for_english_speakers(
+    running_bot: RunningBot,
+) -> None:
+    emulator = running_bot.emulator
+    emulator.callback_query(USER_ID, USER_ID, 1, "SEC gone 1", language_code="en")
+    await emulator.wait_for_method("answerCallbackQuery")
+    text = emulator.callback_answers[-1].params.get("text", "")
+    assert text.startswith("This button has expired")
+    (menu,) = await running_bot.wait_messages(USER_ID, 1)
+    assert "SEC visits 1" in button_data(menu)
+
+
+async def test_a_press_on_a_deleted_message_is_answered(running_bot: RunningBot) -> None:
+    menu = await press(running_bot, 424242, "ITEM visits-99")  # Telegram: inaccessible message
+    assert running_bot.emulator.callback_answers[-1].params.get("text") == EXPIRED
+    assert "SEC visits 1" in menu
+
+
+async def test_a_button_whose_handler_fails_is_still_answered(
+    running_bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def locked(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    (answer,) = await running_bot.say(USER_ID, "台湾调解员")
+    monkeypatch.setattr(running_bot.storage, "record_feedback", locked)
+    emulator = running_bot.emulator
+    emulator.callback_query(USER_ID, USER_ID, answer.message_id, "FB integration-03 1")
+    await emulator.wait_for_method("answerCallbackQuery")
+    assert emulator.callback_answers[-1].params.get("text") == "抱歉，出了点问题，请稍后再试。"
+    (notice,) = await running_bot.wait_messages(USER_ID, 2)
+    assert "出了点问题" in (notice.plain or "")

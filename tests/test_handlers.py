@@ -87,7 +87,7 @@ async def test_pressing_the_current_page_changes_nothing_and_does_not_fail(
     assert emulator.internal_errors == []
 
 
-async def test_stale_button_for_a_removed_section_gets_an_alert(
+async def test_stale_button_for_a_removed_section_says_expired_and_shows_the_menu(
     offline_app: Any, emulator: BotApiEmulator
 ) -> None:
     await feed(offline_app, emulator.user_message(USER_ID, "/party"))
@@ -95,7 +95,9 @@ async def test_stale_button_for_a_removed_section_gets_an_alert(
     await feed(
         offline_app, emulator.callback_query(USER_ID, USER_ID, page.message_id, "SEC gone 1")
     )
-    assert emulator.callback_answers[-1].params.get("show_alert") is True
+    assert "过期" in emulator.callback_answers[-1].params.get("text", "")
+    *_, menu = [m for m in emulator.sent_messages(USER_ID) if m.from_bot]
+    assert "请选择专题" in (menu.plain or "") and "SEC party 1" in menu.callback_data
 
 
 async def test_channel_admins_can_subscribe_by_posting_the_command(

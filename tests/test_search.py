@@ -342,3 +342,28 @@ def test_closest_answer_is_framed_and_keeps_near_misses(index: ReportIndex) -> N
     assert result.kind in {"single", "closest"}
     if result.kind == "closest":
         assert result.hits and result.hits[0].item.id not in {h.item.id for h in result.near_misses}
+
+
+def test_pinyin_table_gives_pypinyin_first_reading_for_every_character() -> None:
+    """The compact table read from pypinyin's single-character file, without importing pypinyin
+    (whose __init__ loads the phrase dictionaries), agrees with pypinyin everywhere."""
+    import subprocess
+    import sys
+
+    from bot.normalize import _TONE_MARKS, pinyin_of
+
+    check = "import sys, bot.normalize as n; n.pinyin_of('宋'); print('pypinyin' in sys.modules)"
+    loaded = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert loaded.stdout.strip() == "False"
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    for code in range(0x3000, 0x32000):
+        readings = pinyin_dict.get(code)
+        expected = readings.split(",")[0].translate(_TONE_MARKS) if readings else chr(code)
+        assert pinyin_of(chr(code)) == expected, hex(code)
+    assert (pinyin_of("宋"), pinyin_of("滔"), pinyin_of("a"), pinyin_of("ab")) == (
+        "song",
+        "tao",
+        "a",
+        "ab",
+    )

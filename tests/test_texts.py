@@ -12,6 +12,7 @@ import yaml
 
 from bot.config import PROJECT_ROOT
 from bot.normalize import to_traditional
+from bot.report import KnowledgeBase
 from bot.texts import LANGUAGES, LOCALES, Html, choose_language, escape, missing_keys, texts_for
 
 
@@ -145,3 +146,26 @@ def test_traditional_is_derived_from_simplified() -> None:
 )
 def test_choose_language(code: str | None, script: str | None, expected: str) -> None:
     assert choose_language(code, script) == expected  # type: ignore[arg-type]
+
+
+def test_own_texts_are_converted_ahead_exactly_as_opencc_would(kb: KnowledgeBase) -> None:
+    """The helper process's table gives what the in-process converter gives, and covers every
+    text the renderer converts, so the 43 MB s2twp tables are never loaded by the bot."""
+    from bot.normalize import TRADITIONAL, _converter
+    from bot.traditional import Conversion, own_texts
+
+    texts = own_texts(kb)
+    assert "" in texts and "各级领导高度重视广州对台工作" in texts
+    Conversion(texts).finish()
+    assert texts <= set(TRADITIONAL)
+    converter = _converter("s2twp")
+    assert all(TRADITIONAL[t] == converter.convert(t) for t in texts)
+    assert to_traditional("信息网络") == "資訊網路"  # not prepared: converted in-process
+
+
+@pytest.mark.parametrize("name", ["zh-hans.yaml", "zh-hant.yaml", "en.yaml"])
+def test_locale_files_have_no_duplicate_keys(name: str) -> None:
+    # PyYAML keeps the last of two equal keys silently; a merge can leave both.
+    lines = (LOCALES / name).read_text(encoding="utf-8")
+    keys = [line.split(":", 1)[0] for line in lines.splitlines() if line[:1].isalpha()]
+    assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)

@@ -1,45 +1,18 @@
-"""`python -m bot bench`: figures, never assertions.
-
-* search: index build time, p50/p99 latency and peak memory on the real report and on a synthetic
-  corpus of 10,000 items;
-* bot: updates per second and CPU per update through the whole Application against the local
-  emulator, next to a bare python-telegram-bot echo handler on the same emulator;
-* broadcast: delivery rate to 1,000 emulated chats with Telegram's real limits, and the latency of
-  a question asked during the broadcast.
-"""
+"""Search figures: index build time, p50/p99 latency and peak memory (`python -m bot bench`)."""
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import random
 import statistics
 import time
 import tracemalloc
-from collections.abc import Callable
 from dataclasses import replace
 
+from bot.bench.samples import SAMPLE_QUESTIONS, percentile
 from bot.config import DEFAULT_DATA_DIR
 from bot.report import KnowledgeBase, Report, Section, load_knowledge_base
 from bot.search import ReportIndex
-
-SAMPLE_QUESTIONS = (
-    "宋涛什么时候来广州考察",
-    "台青创业基地入驻了多少团队",
-    "11月有哪些活动",
-    "臺灣大學生去廣州實習的活動是什麼時候",
-    "穗台经茂论坛",
-    "Taiwan youth internship",
-    "深圳台办2023年做了什么",
-    "黎建南",
-    "广州台湾青年个人所得税优惠",
-    "台湾调解员",
-)
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
 def synthetic_kb(base: KnowledgeBase, size: int, seed: int = 7) -> KnowledgeBase:
@@ -130,19 +103,3 @@ def bench_search(quick: bool) -> None:
             f"  {name:<10} {int(r['items']):>6} {r['build_s']:>8.3f} {r['p50_ms']:>8.3f} "
             f"{r['p99_ms']:>8.3f} {r['peak_mb']:>8.1f}"
         )
-
-
-def run_benchmarks(quick: bool = False, only: str | None = None) -> int:
-    parts: dict[str, Callable[[bool], None]] = {"search": bench_search}
-    try:
-        from bot.bench_bot import bench_bot, bench_broadcast
-
-        parts["bot"] = lambda q: asyncio.run(bench_bot(q))
-        parts["broadcast"] = lambda q: asyncio.run(bench_broadcast(q))
-    except ImportError:  # pragma: no cover - the Telegram benches need the full install
-        pass
-    for name, part in parts.items():
-        if only in (None, name):
-            part(quick)
-            print()
-    return 0
