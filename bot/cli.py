@@ -170,7 +170,7 @@ def enrichment_summary(output: Path) -> str:
     return ", ".join(f"{name} {sum(name in i for i in items)}/{len(items)}" for name in fields)
 
 
-DEV_SETS = ("questions.yaml", "holdout.yaml", "dev-realistic.yaml")
+DEV_SETS = ("questions.yaml", "holdout.yaml", "dev-realistic.yaml", "dev-hard.yaml")
 TEST_SET = "test.yaml"
 
 

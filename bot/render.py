@@ -229,6 +229,8 @@ def render_not_found(kb: KnowledgeBase, result: SearchResult, texts: Texts) -> H
     elif reason.startswith("unnamed office holder: "):
         office = texts.convert(reason.removeprefix("unnamed office holder: "))
         message = Html(f"{message}\n{texts.get('not_found_reason_office', office=office)}")
+    elif reason.startswith("detail: "):
+        message = Html(f"{message}\n{texts.get('not_found_reason_detail')}")
     elif reason.startswith("other edition: "):
         edition = reason.removeprefix("other edition: ")
         message = Html(f"{message}\n{texts.get('not_found_reason_edition', edition=edition)}")

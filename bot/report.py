@@ -140,6 +140,9 @@ class Lexicon:
     set_words: tuple[str, ...] = ()
     number_words: tuple[str, ...] = ()
     date_words: tuple[str, ...] = ()
+    exact_date_words: tuple[str, ...] = ()
+    money_words: tuple[str, ...] = ()
+    detail_words: tuple[str, ...] = ()
     generic_words: tuple[str, ...] = ()
     smalltalk: tuple[str, ...] = ()
     stopwords: tuple[str, ...] = ()
@@ -244,6 +247,9 @@ LEXICON_FIELDS = {
     "set_words": FieldSpec("list[str]"),
     "number_words": FieldSpec("list[str]"),
     "date_words": FieldSpec("list[str]"),
+    "exact_date_words": FieldSpec("list[str]"),
+    "money_words": FieldSpec("list[str]"),
+    "detail_words": FieldSpec("list[str]"),
     "generic_words": FieldSpec("list[str]"),
     "smalltalk": FieldSpec("list[str]"),
     "stopwords": FieldSpec("list[str]"),
@@ -576,6 +582,9 @@ def _load_lexicon(doc: LocatedDocument) -> Lexicon | None:
         set_words=tuple(doc.data.get("set_words") or ()),
         number_words=tuple(doc.data.get("number_words") or ()),
         date_words=tuple(doc.data.get("date_words") or ()),
+        exact_date_words=tuple(doc.data.get("exact_date_words") or ()),
+        money_words=tuple(doc.data.get("money_words") or ()),
+        detail_words=tuple(doc.data.get("detail_words") or ()),
         generic_words=tuple(doc.data.get("generic_words") or ()),
         smalltalk=tuple(doc.data.get("smalltalk") or ()),
         stopwords=tuple(doc.data.get("stopwords") or ()),

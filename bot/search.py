@@ -18,7 +18,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -117,6 +117,8 @@ _PERIOD_WORDS = {
 }
 # Festival words a question may use for an item dated by a label such as 春节前夕.
 _LABEL_WORDS = {"春节": "春节", "过年": "春节", "新春": "春节", "新年": "春节"}
+_COUNTED = re.compile(r"(?<![0-9.])([0-9]+)(周年|届|期|条|家|篇|部|场|名|位)")
+_NOW_WORDS = re.compile("现在|目前|现任|当时|以前|如今")
 _WHO_PATTERN = re.compile(r"([^是]{2,16}?)(?:到底|究竟)?(?:是谁|是哪位|是哪个|叫什么名字|叫什么)$")
 _ENGLISH_PLURAL_ASKED = re.compile(r"\b(?:what|which)(?: \w+)? \w{3,}s\b")
 _ORDINAL = re.compile(r"第([0-9]{1,3}|[一二三四五六七八九十]{1,3})届|(首)届")
@@ -339,24 +341,28 @@ class CoverageIndex:
         self._unit_counts = Counter()
         self._ref_doc, self._ref_item, self._ref_weight = [], [], []
 
-    def grams_at(self, units: Sequence[str], position: int) -> list[str]:
+    def grams_at(
+        self, units: Sequence[str], position: int, joins: Sequence[bool] | None = None
+    ) -> list[str]:
+        """The known grams at a position. `joins[i]` says whether units i and i+1 may form a
+        pair (a pair across a word boundary into filler, 问台 in 问问台湾, is not a word)."""
         unit = units[position]
         grams = []
         if self.pairs:
-            if position > 0:
+            if position > 0 and (joins is None or joins[position - 1]):
                 grams.append(_pair(units[position - 1], unit))
-            if position < len(units) - 1:
+            if position < len(units) - 1 and (joins is None or joins[position]):
                 grams.append(_pair(unit, units[position + 1]))
         if self._unigram(unit):
             grams.append(unit)
         return [gram for gram in grams if gram in self.postings]
 
-    def importance(self, units: Sequence[str]) -> list[float]:
+    def importance(self, units: Sequence[str], joins: Sequence[bool] | None = None) -> list[float]:
         """How much each unit of a question matters: the idf of its rarest known pair, else of
         the unit alone; a unit never seen in any item matters most."""
         weights = []
         for position in range(len(units)):
-            known = self.grams_at(units, position)
+            known = self.grams_at(units, position, joins)
             if known:
                 weights.append(max(self.idf[gram] for gram in known))
             else:
@@ -454,6 +460,14 @@ class ReportIndex:
             sorted({normalize(p) for p in lexicon.other_places} - set(self._report_cities), key=len)
         )
         self._date_words = self._compile_words(lexicon.date_words)
+        self._exact_date_words = self._compile_words(lexicon.exact_date_words)
+        self._money_words = self._compile_words(lexicon.money_words)
+        self._detail_words = self._compile_words(lexicon.detail_words)
+        self._english_details = {
+            "exact date": [w for w in lexicon.exact_date_words if w.isascii()],
+            "money": [w for w in lexicon.money_words if w.isascii()],
+            "detail": [w for w in lexicon.detail_words if w.isascii()],
+        }
         self._generic_words = self._compile_words(lexicon.generic_words)
         self._smalltalk = {normalize(w) for w in lexicon.smalltalk} - {""}
         self._english_date = {w for w in lexicon.date_words if w.isascii()}
@@ -816,16 +830,26 @@ class ReportIndex:
             units.append(match[0] if match else word)
         return units
 
+    def _reading(self, units: Sequence[str]) -> tuple[list[float], list[bool]]:
+        """A question's units read as words: each unit's general-language weight, and for each
+        neighbouring pair whether it may count as a pair (same word, or both content)."""
+        general, words = self._general.analyse(units, self.vocabulary)
+        joins = [
+            words[i] == words[i + 1] or min(general[i], general[i + 1]) >= FILLER_EDGE
+            for i in range(len(units) - 1)
+        ]
+        return general, joins
+
     def content_scores(self, query: Query) -> np.ndarray:
         if query.english:
             return self.words.score(self._english_units(query.english))
         units = units_of(query.content)
         if len(units) < 2 and not (units and len(units[0]) > 1):
             return np.zeros(len(self.items), dtype=np.float32)
-        importance = self.chars.importance(units)
-        general = self._general.weights(units, self.vocabulary)
+        general, joins = self._reading(units)
+        importance = self.chars.importance(units, joins)
         by_chars = self._coverage(
-            self.chars, [self.chars.grams_at(units, i) for i in range(len(units))],
+            self.chars, [self.chars.grams_at(units, i, joins) for i in range(len(units))],
             importance, general,
         )  # fmt: skip
         if by_chars.size and float(by_chars.max()) >= PINYIN_FACTOR:
@@ -887,6 +911,7 @@ class ReportIndex:
         it (the report names a 省委台办主任, not a 市委台办主任). Offices are recognised by the
         last character of the roles the report's people have (主任, 会长, 书记 …)."""
         text = self.canonical(normalize(query.cleaned)).rstrip("啊呢吗呀啦哦")
+        text = _NOW_WORDS.sub("", text)  # 主任现在是谁
         match = _WHO_PATTERN.search(text)
         if not match:
             return ""
@@ -922,8 +947,24 @@ class ReportIndex:
 
     def search(self, question: str, limit: int = 10) -> SearchResult:
         query = self.parse(question)
-        result = self._search(query, question, limit)
+        learned = self.learned.get(learned_key(question))
+        if learned is not None and learned in self.positions:
+            # An admin fixed this very question from the chat (/stats): their answer stands.
+            item = self.items[self.positions[learned]]
+            return SearchResult(query, "single", (Hit(item, 1.0, ("learned",)),))
+        result = self._search(query, limit)
         other_years = [y for y in query.years if y not in self.report_years]
+        if (
+            result.kind in ("single", "closest")
+            and result.best is not None
+            and (missing := self._missing_detail(question, result.best.item))
+        ):
+            # The item is about the thing asked, but not the detail: say so, offer it.
+            near = (replace(result.best, why=("near miss",)),)
+            return SearchResult(
+                query, "none", near_misses=near, reason=f"detail: {missing}",
+                suggestions=self.suggest(query),
+            )  # fmt: skip
         # A year no report covers, which only some item's text mentions (2025版): the answer
         # must be that item, not an item of the report's own year.
         if (
@@ -936,12 +977,41 @@ class ReportIndex:
             return SearchResult(query, "none", suggestions=self.suggest(query), reason=reason)
         return result
 
-    def _search(self, query: Query, question: str, limit: int) -> SearchResult:
-        learned = self.learned.get(learned_key(question))
-        if learned is not None and learned in self.positions:
-            # An admin fixed this very question from the chat (/stats): their answer stands.
-            item = self.items[self.positions[learned]]
-            return SearchResult(query, "single", (Hit(item, 1.0, ("learned",)),))
+    def _missing_detail(self, question: str, item: Item) -> str:
+        """The kind of detail the question asks for that the item does not give, if any."""
+        text = normalize(clean_text(question, MAX_QUERY_CHARS))
+        lowered = " ".join(english_words(question))
+
+        def asks(pattern: re.Pattern[str], kind: str) -> str | None:
+            found = pattern.search(text)
+            if found:
+                return found.group(0)
+            return next((w for w in self._english_details[kind] if w in lowered), None)
+
+        asked_ordinals = _ordinals(text)
+        item_ordinals = self.ordinals[self.positions[item.id]]
+        if asked_ordinals and item_ordinals and not asked_ordinals & item_ordinals:
+            return "edition"  # 第十届穗台青年论坛: the item is the 第九届
+        item_text = normalize(item.text)
+        for number, unit in _COUNTED.findall(text):
+            said = {n for n, u in _COUNTED.findall(item_text) if u == unit}
+            if said and number not in said:
+                return "number"  # 30周年 asked, the item says 33周年
+        if asks(self._exact_date_words, "exact date") and not (item.date and item.date.day):
+            return "exact date"
+        if asks(self._money_words, "money") and not any(
+            f.unit.endswith("元") for f in item.figures
+        ):
+            return "money"
+        word = asks(self._detail_words, "detail")
+        # The item's own words include its aliases: a question an admin taught it (an exported
+        # fix) may ask for such a detail.
+        own = normalize("|".join((item.text, *item.aliases_zh, *item.keywords)))
+        if word and normalize(word) not in own and word not in item.text_en.lower():
+            return word
+        return ""
+
+    def _search(self, query: Query, limit: int) -> SearchResult:
         if reason := self._refusal(query):
             return SearchResult(query, "none", suggestions=self.suggest(query), reason=reason)
         scores = self._adjusted(query, self.content_scores(query))
@@ -1156,10 +1226,10 @@ class ReportIndex:
         units = units_of(query.content)
         if not units:
             return 0.0
-        importance = self.chars.importance(units)
-        general = self._general.weights(units, self.vocabulary)
+        general, joins = self._reading(units)
+        importance = self.chars.importance(units, joins)
         weights = [w * g for w, g in zip(importance, general, strict=True)]
-        grams = [self.chars.grams_at(units, i) for i in range(len(units))]
+        grams = [self.chars.grams_at(units, i, joins) for i in range(len(units))]
         if all(self._has_any(item_index, position_grams) for position_grams in grams):
             return math.inf  # the item has every word of the question, common ones too (信息)
         by_chars = float(self.chars.score_grams(grams, weights)[item_index]) * sum(weights)

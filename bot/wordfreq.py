@@ -68,8 +68,16 @@ class WordFrequencies:
         """A weight in [FILLER_WEIGHT, 1] for each matching unit (a CJK character or an
         ASCII run): the weight of the word the unit belongs to. ASCII runs and words of the
         report's own vocabulary weigh fully (the report's idf says how much they matter)."""
+        return self.analyse(units, domain)[0]
+
+    def analyse(
+        self, units: Iterable[str], domain: Set[str] = frozenset()
+    ) -> tuple[list[float], list[int]]:
+        """Each unit's weight (see `weights`) and the number of the word it belongs to."""
         units = list(units)
         weights = [1.0] * len(units)
+        words = list(range(len(units)))
+        word_number = len(units)
         start = 0
         while start < len(units):
             if len(units[start]) != 1 or units[start].isascii():
@@ -81,11 +89,13 @@ class WordFrequencies:
             position = start
             for word in self.segment("".join(units[start:end]), domain):
                 weight = 1.0 if word in domain and len(word) > 1 else self.weight(word)
+                word_number += 1
                 for offset in range(len(word)):
                     weights[position + offset] = weight
+                    words[position + offset] = word_number
                 position += len(word)
             start = end
-        return weights
+        return weights, words
 
     def weight(self, word: str) -> float:
         share = (self.info(word) - COMMON_INFO) / (RARE_INFO - COMMON_INFO)

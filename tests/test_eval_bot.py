@@ -33,7 +33,7 @@ TRADITIONAL = "臺青創業基地"  # youth-05, with related items listed by tit
 ENGLISH = "When did Song Tao visit Guangzhou"  # visits-02, answered in English
 LIST = "有哪些领导来广州考察过"  # the 11 visits, as a topic list
 REFUSAL = "今天天气怎么样"  # not in the report
-CLOSEST = "台商大讲堂系咩嚟架"  # integration-02, framed as the closest the report has
+CLOSEST = "台湾调解员咋回事"  # integration-03, framed as the closest the report has
 CLOSEST_OFFTOPIC = "台湾大选结果怎么样"  # an off-topic question the bot answers as closest
 NO_WORDS = "👍👍"  # off-topic; the bot asks for a real question instead of searching
 SAMPLES = (SINGLE, TRADITIONAL, ENGLISH, LIST, REFUSAL, CLOSEST, CLOSEST_OFFTOPIC, NO_WORDS)
@@ -115,9 +115,9 @@ def test_a_refusal(replies: dict[str, list[str]], reader: ReplyReader) -> None:
 def test_a_closest_answer(replies: dict[str, list[str]], reader: ReplyReader) -> None:
     assert texts_for("zh-hans").plain("answer_closest") in to_plain(replies[CLOSEST][0])
     answer = reader.read(replies[CLOSEST])
-    assert (answer.kind, answer.ids) == ("closest", ("integration-02",))
+    assert (answer.kind, answer.ids) == ("closest", ("integration-03",))
     # An answer: right at top-1 when its item is expected...
-    assert judge(single(CLOSEST, "integration-02"), answer).top1
+    assert judge(single(CLOSEST, "integration-03"), answer).top1
     # ...and no refusal for an off-topic question.
     off = reader.read(replies[CLOSEST_OFFTOPIC])
     assert off.kind == "closest" and off.ids
@@ -221,27 +221,27 @@ def test_cli_prints_dev_and_test_columns(
     assert main(["eval", "-v"]) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
-    assert lines[0].split() == ["set", "questions", "holdout", "dev-realistic", "test"]
-    assert lines[1].split() == ["judged", "by", "search", "search", "search", "bot"]
-    assert lines[2].split() == ["category"] + ["n", "top-1"] * 4
+    assert lines[0].split() == ["set", "questions", "holdout", "dev-realistic", "dev-hard", "test"]
+    assert lines[1].split() == ["judged", "by", "search", "search", "search", "search", "bot"]
+    assert lines[2].split() == ["category"] + ["n", "top-1"] * 5
     test = load_questions(EVAL / "test.yaml", set(kb.items))
     # The test set, and only it, went through the bot.
     assert asked == [[q.q for q in test]]
     rows = _rows(out)
     assert set(rows) == {"all: top-1", "off-topic refused", "answerable refused", "set recall"}
     for cells in rows.values():
-        assert len(cells) == 8
+        assert len(cells) == 10
         assert all(0.0 <= float(rate) <= 1.0 for rate in cells[1::2])
-    assert rows["all: top-1"][6] == str(len(test))
-    assert int(rows["off-topic refused"][6]) == sum(q.kind == "none" for q in test)
+    assert rows["all: top-1"][8] == str(len(test))
+    assert int(rows["off-topic refused"][8]) == sum(q.kind == "none" for q in test)
     # Every category of every set has its row; a set without it shows "-".
-    categories = {q.category for name in ("questions", "holdout", "dev-realistic", "test")
-                  for q in load_questions(EVAL / f"{name}.yaml")}  # fmt: skip
+    sets = ("questions", "holdout", "dev-realistic", "dev-hard", "test")
+    categories = {q.category for name in sets for q in load_questions(EVAL / f"{name}.yaml")}
     table = {line.split()[0]: line.split() for line in lines[3:] if line.strip()}
     assert categories <= set(table)
-    assert table["direct"][7:9] == ["-", "-"]  # the test set has no "direct" questions
+    assert table["direct"][9:11] == ["-", "-"]  # the test set has no "direct" questions
     # The dev columns are the search's figures.
-    for position, name in enumerate(("questions", "holdout", "dev-realistic")):
+    for position, name in enumerate(("questions", "holdout", "dev-realistic", "dev-hard")):
         report = evaluate(index, load_questions(EVAL / f"{name}.yaml", set(kb.items)))
         assert rows["all: top-1"][2 * position] == str(len(report.outcomes))
         assert rows["all: top-1"][2 * position + 1] == f"{report.overall_top1:.3f}"
