@@ -7,6 +7,7 @@ python -m bot ingest SOURCE -o OUT a report (.txt, .docx, .html, .pdf) to enrich
 python -m bot eval [-v]            answer quality: dev sets (search) beside the test set (the bot)
 python -m bot eval --through-bot   every set through the real bot on the local emulator
 python -m bot eval --questions F   one question file (the old table, with top-3)
+python -m bot eval --dialogues     follow-ups: the dialogues played turn by turn through the bot
 python -m bot bench [--quick]      search, index and whole-bot speed figures
 python -m bot ask QUESTION         print the answer as the bot would render it
 python -m bot aliases export       write the answers fixed in the chat into the reports' YAML
@@ -61,6 +62,15 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="ask every set through the real bot (the test set always is)",
     )
+    evaluate.add_argument(
+        "--dialogues",
+        type=Path,
+        nargs="?",
+        const=DIALOGUES,
+        default=None,
+        metavar="FILE",
+        help="play the dialogues (default data/eval/dialogues.yaml) through the real bot",
+    )
     evaluate.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     bench = sub.add_parser("bench", help="speed figures")
     bench.add_argument("--quick", action="store_true", help="fewer rounds (for smoke tests)")
@@ -94,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_validate(args.data_dir or _data_dir())
         if command == "ingest":
             return cmd_ingest(args.source, args.output, args.id, args.force)
+        if command == "eval" and args.dialogues is not None:
+            return cmd_eval_dialogues(args.dialogues, args.verbose)
         if command == "eval":
             return cmd_eval(args.questions, args.verbose, args.through_bot)
         if command == "ask":
@@ -170,6 +182,7 @@ def enrichment_summary(output: Path) -> str:
     return ", ".join(f"{name} {sum(name in i for i in items)}/{len(items)}" for name in fields)
 
 
+DIALOGUES = Path("dialogues.yaml")  # under DATA_DIR/eval unless given a path of its own
 DEV_SETS = ("questions.yaml", "holdout.yaml", "dev-realistic.yaml", "dev-hard.yaml")
 TEST_SET = "test.yaml"
 
@@ -223,6 +236,37 @@ def cmd_eval(questions_path: Path | None, verbose: bool, through_bot: bool = Fal
         if verbose:
             for outcome in misses:
                 print("  " + describe_failure(outcome))
+    return 0
+
+
+def cmd_eval_dialogues(path: Path, verbose: bool) -> int:
+    """Turn accuracy of the follow-up dialogues, played through the real bot."""
+    from bot.eval_dialogues import evaluate_dialogues, load_dialogues
+
+    data_dir = _data_dir()
+    kb = load_kb(data_dir)
+    if path == DIALOGUES:
+        path = data_dir / "eval" / DIALOGUES
+    dialogues = load_dialogues(path, set(kb.items))
+    report = evaluate_dialogues(kb, dialogues)
+    print(f"{path}: {len(dialogues)} dialogues, judged by bot")
+    print(report.table())
+    print()
+    print(
+        f"{len(report.outcomes)} turns of {len(dialogues)} dialogues through the bot "
+        f"in {report.seconds:.1f} s"
+    )
+    wrong = report.wrong()
+    if wrong:
+        print(f"\n{len(wrong)} wrong turn(s)" + ("" if verbose else " (-v lists them)"))
+        if verbose:
+            for outcome in wrong:
+                print("  " + outcome.describe())
+    noted = [o for o in report.outcomes if o.right and o.note]
+    if verbose and noted:
+        print(f"\n{len(noted)} right turn(s) accepted by a rule beyond the plain reading:")
+        for outcome in noted:
+            print(f"  {outcome.describe()} — {outcome.note}")
     return 0
 
 
