@@ -59,7 +59,9 @@ NAME_MAX_UNITS = 9
 PINYIN_FACTOR = 0.9
 OOV_IDF_BONUS = 1.0
 # A set question ("获得过哪些奖项") whose words are a topic's own words asks for that topic.
-SECTION_CUTOFF = 0.6
+SECTION_CUTOFF = 0.55
+TOPIC_ALONE = 0.9
+TOPIC_LEAD = 0.1
 SECTION_EVIDENCE_MAX = 2
 # Below the answer cut-off, an item this far ahead of the next is offered as "the closest the
 # report has", quoted in full but framed as such.
@@ -120,6 +122,8 @@ _LABEL_WORDS = {"春节": "春节", "过年": "春节", "新春": "春节", "新
 _COUNTED = re.compile(r"(?<![0-9.])([0-9]+)(周年|届|期|条|家|篇|部|场|名|位)")
 _NOW_WORDS = re.compile("现在|目前|现任|当时|以前|如今")
 _WHO_PATTERN = re.compile(r"([^是]{2,16}?)(?:到底|究竟)?(?:是谁|是哪位|是哪个|叫什么名字|叫什么)$")
+# "what did the office do on economic cooperation": the work of a field, not one event
+_ENGLISH_WHAT_DONE = re.compile(r"\bwhat (?:did|does|has|have)\b.*\b(?:do|done)\b")
 _ENGLISH_PLURAL_ASKED = re.compile(r"\b(?:what|which)(?: \w+)? \w{3,}s\b")
 _ORDINAL = re.compile(r"第([0-9]{1,3}|[一二三四五六七八九十]{1,3})届|(首)届")
 
@@ -407,7 +411,12 @@ class CoverageIndex:
 
 
 def _stem(word: str) -> str:
-    """Plural to singular, enough for matching (businesses → business, cities → city)."""
+    """Plural to singular and -ed/-ing to the stem, enough for matching (businesses →
+    business, cities → city, visited → visit, telling → tell)."""
+    if len(word) > 6 and word.endswith("ing"):
+        return word[:-3]
+    if len(word) > 5 and word.endswith("ed") and not word.endswith("eed"):
+        return word[:-2]
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 4 and word.endswith(("sses", "xes", "ches", "shes")):
@@ -765,6 +774,7 @@ class ReportIndex:
                 or any(phrase in lowered for phrase in self._english_set if " " in phrase)
                 # "what awards", "which events": a plural after what/which asks for a set
                 or bool(_ENGLISH_PLURAL_ASKED.search(lowered))
+                or bool(_ENGLISH_WHAT_DONE.search(lowered))
             )
             wants_date |= any(w in self._english_date for w in words)
             wants_number |= any(
@@ -1023,7 +1033,7 @@ class ReportIndex:
 
         if dated or ((query.months or query.labels) and not has_content):
             return self._dated_result(query, scores, dated, has_content, limit)
-        if query.wants_set and (topic := self._topic_asked(query, scores)) is not None:
+        if (topic := self._topic_asked(query, scores)) is not None:
             hits = [Hit(item, 1.0, ("topic",)) for item in topic.all_items()[:MAX_SET_HITS]]
             return SearchResult(query, "list", tuple(hits), section=topic)
         if (unique := self._unique_phrase_item(query)) is not None:
@@ -1078,9 +1088,24 @@ class ReportIndex:
             coverage = np.where(np.array(named, dtype=bool), coverage, 0.0)
         best = int(np.argmax(coverage))
         best_item = float(scores.max()) if scores.size else 0.0
-        if float(coverage[best]) < SECTION_CUTOFF or float(coverage[best]) + 0.05 < best_item:
+        if query.wants_set:
+            if float(coverage[best]) < SECTION_CUTOFF or float(coverage[best]) + 0.05 < best_item:
+                return None
+        # Without 哪些 / "which", only a question that is all topic words ("讲好广州故事方面做了
+        # 什么", "tell me about the publicity work") asks for the topic rather than an item.
+        elif (
+            query.wants_number or query.wants_date or float(coverage[best]) < TOPIC_ALONE
+        ) or self._one_item_stands_out(self.section_list[best], scores):
             return None
         return self.section_list[best]
+
+    def _one_item_stands_out(self, section: Section, scores: np.ndarray) -> bool:
+        """True when one item of the section matches clearly better than its others: the
+        question is about that item (台商大讲堂), not the topic its words also name."""
+        ranked = sorted(
+            (float(scores[self.positions[i.id]]) for i in section.all_items()), reverse=True
+        )
+        return len(ranked) < 2 or ranked[0] - ranked[1] >= TOPIC_LEAD
 
     def _section_coverage(
         self,
@@ -1104,7 +1129,10 @@ class ReportIndex:
             for gram in sections.grams_at(units, position):
                 indexes, weights = sections.postings[gram]
                 own[indexes] = np.maximum(own[indexes], weights)
-                if len(indexes) <= SECTION_EVIDENCE_MAX:
+                # A filler character (事 of 故事) names no topic; a content one (奖) may.
+                if len(indexes) <= SECTION_EVIDENCE_MAX and (
+                    len(gram) > 1 or general[position] >= FILLER_EDGE
+                ):
                     # Only a word few topics share names a topic (广州 is in several titles).
                     evidence[indexes] = True
             shared = np.zeros(count, dtype=np.float32)
