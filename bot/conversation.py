@@ -162,7 +162,7 @@ def current(store: MutableMapping[Any, Any], key: Any, now: datetime) -> Convers
 # --------------------------------------------------------------------------- classifying
 
 FollowUpKind = Literal["more", "pick", "elaborate", "ellipsis"]
-Slot = Literal["month", "person", "person-anaphor", "item-anaphor"]
+Slot = Literal["month", "person", "person-anaphor", "item-anaphor", "item-detail"]
 
 _MORE = frozenset(
     {"还有吗", "还有呢", "还有么", "还有没有", "还有吗还有", "更多", "更多的", "更多内容",
@@ -202,7 +202,7 @@ _CN_ITEM_ANAPHORS = ("这个活动", "这次活动", "该活动", "那个活动"
 _EN_PERSON_ANAPHORS = ("he", "she", "him", "his", "her", "they", "them")
 _EN_ITEM_ANAPHORS = ("this event", "that event", "the event", "this activity", "that activity",
                      "it")  # fmt: skip
-_NUMBER_WORDS = re.compile(r"多少|几[个家人名位场次篇届]|howmany|howmuch|numberof")
+_NUMBER_WORDS = re.compile(r"多少|几[个家人名位场次篇届期条部所]|howmany|howmuch|numberof")
 _ELSE_WORDS = ("还", "别的", "其他", "另外", "else", "other")
 
 
@@ -327,9 +327,20 @@ def _anaphor(text: str) -> Slot | None:
     return None
 
 
+def asks_people(text: str) -> bool:
+    """ "多少人参加", "how many people": the figure asked for counts people."""
+    if has_cjk(text):
+        return bool(re.search("多少人|几多人|几个人|多少位|多少名|人数", normalize(text)))
+    return bool(re.search(r"\bhow many (?:people|persons|participants|attendees)\b", text.lower()))
+
+
 def asks_number(text: str) -> bool:
     """ "多少人", "几家", "how many": the question wants a figure."""
     return bool(_NUMBER_WORDS.search(normalize(text)))
+
+
+# A figure question with at most this much besides its 多少/几期 names nothing of its own.
+DETAIL_MAX_REST = 3
 
 
 def _short(text: str) -> bool:
@@ -363,6 +374,13 @@ def classify(text: str, vocabulary: Vocabulary) -> FollowUp | None:
             return FollowUp("ellipsis", slot="person", value=person[0])
     if slot := _anaphor(text):
         return FollowUp("ellipsis", slot=slot)
+    if (
+        has_cjk(text)
+        and asks_number(text)
+        and len(_NUMBER_WORDS.sub("", normalized)) <= DETAIL_MAX_REST
+    ):
+        # "有多少人", "签了多少钱", "一年办几期": a figure of the thing just answered.
+        return FollowUp("ellipsis", slot="item-detail")
     return None
 
 
@@ -407,6 +425,9 @@ def merge(frame: Frame, follow: FollowUp, text: str, vocabulary: Vocabulary) -> 
         english_name = vocabulary.english.get(name, name)
         words = english_words(text)
         return " ".join(english_name if w in _EN_PERSON_ANAPHORS else w for w in words)
+    if follow.slot == "item-detail":
+        item = vocabulary.kb.item(frame.item_id) if frame.item_id else None
+        return f"{item.title}{normalize(text)}" if item is not None else None
     if follow.slot == "item-anaphor":
         item = vocabulary.kb.item(frame.item_id) if frame.item_id else None
         if item is None:
@@ -526,8 +547,8 @@ class Dialogue:
         if detect_script(text) == "hant":
             merged = to_traditional(merged)  # quoted back as asked, in the asker's script
         result = self.index.search(merged)
-        if follow.slot == "item-anaphor":
-            result = self._anchored(result, frame.item_id, asks_number(text))
+        if follow.slot in ("item-anaphor", "item-detail"):
+            result = self._anchored(result, frame.item_id, text)
         elif follow.slot in ("person", "person-anaphor"):
             person = follow.value if follow.slot == "person" else frame.person
             result = self._about(result, person)
@@ -551,11 +572,15 @@ class Dialogue:
     def _none(result: SearchResult, near: tuple[Hit, ...] = ()) -> SearchResult:
         return replace(result, kind="none", hits=(), related=(), near_misses=near, reason="")
 
-    def _anchored(self, result: SearchResult, item_id: str, number: bool) -> SearchResult:
+    def _anchored(self, result: SearchResult, item_id: str, text: str) -> SearchResult:
         """ "这个活动…": only the item talked about can answer, and a "how many" only when it
-        has a figure; else the report doesn't say."""
+        has a figure of that kind (people for 多少人); else the report doesn't say."""
+        number, people = asks_number(text), asks_people(text)
         for hit in (*result.hits, *result.related):
-            if hit.item.id == item_id and (hit.item.figures or not number):
+            figures = hit.item.figures
+            if people:
+                figures = tuple(f for f in figures if "人" in f.unit)
+            if hit.item.id == item_id and (figures or not number):
                 return replace(result, kind="single", hits=(hit,), related=())
         item = self.kb.item(item_id)
         near = (Hit(item, 0.0, ("context",)),) if item else ()

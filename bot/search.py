@@ -123,6 +123,8 @@ _COUNTED = re.compile(r"(?<![0-9.])([0-9]+)(周年|届|期|条|家|篇|部|场|�
 _NOW_WORDS = re.compile("现在|目前|现任|当时|以前|如今")
 _WHO_PATTERN = re.compile(r"([^是]{2,16}?)(?:到底|究竟)?(?:是谁|是哪位|是哪个|叫什么名字|叫什么)$")
 # "what did the office do on economic cooperation": the work of a field, not one event
+# "may" is a month after in/of/since or before a year or day, else a verb ("may I ask")
+_ENGLISH_MAY_MONTH = re.compile(r"\b(?:in|of|since|during|early|late) may\b|\bmay (?:19|20)\d\d\b")
 _ENGLISH_WHAT_DONE = re.compile(r"\bwhat (?:did|does|has|have)\b.*\b(?:do|done)\b")
 _ENGLISH_PLURAL_ASKED = re.compile(r"\b(?:what|which)(?: \w+)? \w{3,}s\b")
 _ORDINAL = re.compile(r"第([0-9]{1,3}|[一二三四五六七八九十]{1,3})届|(首)届")
@@ -781,7 +783,9 @@ class ReportIndex:
                 phrase in lowered for phrase in self._english_number if " " in phrase
             ) or any(w in self._english_number for w in words)
             for word in words:
-                if (word in _EN_MONTHS and word != "may") or (word == "may" and len(words) <= 3):
+                if (word in _EN_MONTHS and word != "may") or (
+                    word == "may" and (len(words) <= 3 or _ENGLISH_MAY_MONTH.search(lowered))
+                ):
                     months.add(_EN_MONTHS[word])
                 elif word.isdigit() and len(word) == 4:
                     years.add(int(word))

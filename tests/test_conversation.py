@@ -354,3 +354,22 @@ def test_english_follow_ups(dialogue: Dialogue) -> None:
     assert "visits-04" in november and december == ["visits-03"]
     picked = ask(dialogue, conversation, "the first one")
     assert picked.kind == "item" and picked.item is not None and picked.item.id == "visits-03"
+
+
+def test_a_bare_figure_question_is_about_the_last_item(dialogue: Dialogue) -> None:
+    conversation = Conversation()
+    ask(dialogue, conversation, "台协33周年庆典")
+    assert answer_ids(ask(dialogue, conversation, "签了多少钱")) == ["economy-04"]
+    conversation = Conversation()
+    ask(dialogue, conversation, "广州台商大讲堂是什么")
+    assert answer_ids(ask(dialogue, conversation, "一年辦幾期")) == ["integration-02"]
+
+
+def test_how_many_people_needs_a_count_of_people(dialogue: Dialogue) -> None:
+    conversation = Conversation()
+    ask(dialogue, conversation, "第九届穗台青年论坛")  # its only figure is the edition, 9届
+    reply = ask(dialogue, conversation, "这个活动有多少人参加？")
+    assert reply.result is not None and reply.result.kind == "none"
+    conversation = Conversation()
+    ask(dialogue, conversation, "产业融合湾区聚力经贸论坛")  # about 200 people
+    assert answer_ids(ask(dialogue, conversation, "这个活动有多少人参加？")) == ["economy-03"]
