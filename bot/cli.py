@@ -3,6 +3,7 @@
 python -m bot                      run (Telegram when TELEGRAM_BOT_TOKEN is set, else console)
 python -m bot check                validate configuration and data; exit 0, or 2 with reasons
 python -m bot validate [DATA_DIR]  validate the data; print each problem; exit 1 on problems
+python -m bot add SOURCE           a new report: ingest it into data/, validate, make the bot reload
 python -m bot ingest SOURCE -o OUT a report (.txt, .docx, .html, .pdf) to enriched YAML
 python -m bot eval [-v]            answer quality: dev sets (search) beside the test set (the bot)
 python -m bot eval --through-bot   every set through the real bot on the local emulator
@@ -17,6 +18,7 @@ python -m bot wordfreq             regenerate bot/resources/wordfreq.tsv from ji
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 from typing import cast
@@ -46,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="validate configuration and data")
     validate = sub.add_parser("validate", help="validate the report data")
     validate.add_argument("data_dir", nargs="?", type=Path, default=None)
+    add = sub.add_parser("add", help="add a report: ingest, validate, reload the running bot")
+    add.add_argument("source", type=Path, help="the report as .txt, .docx, .html or .pdf")
+    add.add_argument("--id", default=None, help="report id (default: from the file name)")
     ingest_cmd = sub.add_parser(
         "ingest", help="convert a report (.txt, .docx, .html, .pdf) to enriched YAML"
     )
@@ -102,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if command == "validate":
             return cmd_validate(args.data_dir or _data_dir())
+        if command == "add":
+            return cmd_add(args.source, args.id)
         if command == "ingest":
             return cmd_ingest(args.source, args.output, args.id, args.force)
         if command == "eval" and args.dialogues is not None:
@@ -339,4 +346,53 @@ def cmd_aliases(action: str, database: Path | None) -> int:
     if result.unknown:
         print(f"no longer in the data (skipped): {', '.join(sorted(set(result.unknown)))}")
     print("review the diff, then /reload or restart the bot")
+    return 0
+
+
+def report_id_for(source: Path) -> str:
+    """A report id from a file name, letters first: 2024-shenzhen-report.docx → shenzhen2024
+    (report ids are ^[a-z0-9_]{1,16}$, and item ids made from them take no "_")."""
+    words = [w for w in re.split(r"[^a-z0-9]+", source.stem.lower()) if w and w != "report"]
+    return "".join(sorted(words, key=str.isdigit))[-16:] or "report"
+
+
+def cmd_add(source: Path, report_id: str | None) -> int:
+    """Drop a report's file into data/source/, run this, and the bot answers about it: the file
+    is ingested and enriched into data/reports/<id>.yaml, the whole data folder is validated,
+    and a running bot (polling or webhook) reloads at once."""
+    import os
+    import shutil
+    import signal
+
+    from bot.main import pid_path
+
+    settings = Settings.from_env()
+    data_dir = settings.data_dir
+    report_id = report_id or report_id_for(source)
+    target = data_dir / "source" / source.name
+    if source.resolve() != target.resolve():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, target)
+    output = data_dir / "reports" / f"{report_id}.yaml"
+    if cmd_ingest(target, output, report_id) != 0:
+        return 1
+    _, errors = validate_data(data_dir, BUILTIN_NAMES)
+    if errors:
+        output.unlink()
+        for error in errors:
+            print(error, file=sys.stderr)
+        print(f"{output} removed: the data would not validate; fix the source and run again")
+        return 1
+    print(f"ok: {output.relative_to(data_dir)} validates with the other reports")
+    pid_file = pid_path(settings)
+    if pid_file.exists() and hasattr(signal, "SIGHUP"):
+        pid = int(pid_file.read_text(encoding="utf-8").strip() or 0)
+        try:
+            os.kill(pid, signal.SIGHUP)
+        except (ProcessLookupError, PermissionError, ValueError):
+            print(f"no running bot at pid {pid}; the report is served from the next start")
+        else:
+            print(f"the running bot (pid {pid}) is reloading; it answers about the report now")
+            return 0
+    print("start the bot (python3 dev.py start), or send /reload to a running one")
     return 0

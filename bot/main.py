@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from telegram import Update
@@ -42,14 +43,24 @@ def run(settings: Settings | None = None) -> int:
         return asyncio.run(run_console(settings, kb, sys.stdin, sys.stdout))
     storage = open_storage(settings)
     application = build_application(settings, kb, storage)
-    if settings.mode == "webhook":
-        asyncio.run(serve_webhook(application, settings))
+    # `python -m bot add` finds the running bot here to make it reload (SIGHUP).
+    pid_file = pid_path(settings)
+    pid_file.write_text(str(os.getpid()), encoding="utf-8")
+    try:
+        if settings.mode == "webhook":
+            asyncio.run(serve_webhook(application, settings))
+            return 0
+        log.info("starting in polling mode")
+        # run_polling stops on SIGINT/SIGTERM: no new updates, in-flight handlers finish,
+        # post_stop ends broadcasts after their current message, post_shutdown closes the DB.
+        application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
         return 0
-    log.info("starting in polling mode")
-    # run_polling stops on SIGINT/SIGTERM: no new updates, in-flight handlers finish,
-    # post_stop ends broadcasts after their current message, post_shutdown closes the DB.
-    application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
-    return 0
+    finally:
+        pid_file.unlink(missing_ok=True)
+
+
+def pid_path(settings: Settings) -> Path:
+    return settings.database_path.parent / "bot.pid"
 
 
 async def start_webhook(

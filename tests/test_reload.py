@@ -115,3 +115,25 @@ async def test_sighup_with_broken_data_tells_the_admins(bot: RunningBot, data_di
     (warning,) = await bot.wait_messages(ADMIN_ID, 1)
     assert "⚠️" in (warning.plain or "") and "sz2024.yaml" in (warning.plain or "")
     asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+
+
+async def test_add_ingests_a_dropped_report_and_the_running_bot_answers(
+    bot: RunningBot, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's "adding a report": drop the file, run one command, the bot answers."""
+    from bot.cli import main
+    from bot.main import pid_path
+
+    install_reload_signal(bot.application)
+    services = bot.application.bot_data["services"]
+    monkeypatch.setenv("DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DATABASE_PATH", str(services.settings.database_path))
+    pid_path(services.settings).write_text(str(os.getpid()), encoding="utf-8")
+    dropped = data_dir / "source" / "2024-shenzhen-report.txt"
+    shutil.copy(DEFAULT_DATA_DIR / "eval" / "fiction" / "2024-shenzhen-report.txt", dropped)
+    assert main(["add", str(dropped)]) == 0
+    assert (data_dir / "reports" / "shenzhen2024.yaml").exists()
+    await eventually(lambda: len(services.kb.reports) == 2)
+    (answer,) = await bot.say(USER_ID, "深圳45条是什么时候出台的")
+    assert "2024年深圳市对台工作成果及亮点" in (answer.plain or "")
+    asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
