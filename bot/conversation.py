@@ -20,12 +20,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from bot.normalize import (
+    TRADITIONAL,
     clean_text,
+    compact,
     detect_script,
     english_words,
     has_cjk,
     normalize,
-    to_traditional,
+    traditional_by_example,
 )
 from bot.render import LIST_PAGE
 from bot.report import Item, KnowledgeBase, Section
@@ -545,7 +547,15 @@ class Dialogue:
         if frame is None or merged is None:
             return self._search(text)
         if detect_script(text) == "hant":
-            merged = to_traditional(merged)  # quoted back as asked, in the asker's script
+            # Quoted back as asked, in the asker's script, from the asker's own characters and
+            # the report's prepared conversions: OpenCC's phrase tables (43 MB) stay unloaded.
+            examples = [(normalize(text), compact(text))]
+            examples += [
+                (title, TRADITIONAL[title])
+                for title in (i.title for i in self.kb.items.values())
+                if title in merged and title in TRADITIONAL
+            ]
+            merged = traditional_by_example(merged, examples)
         result = self.index.search(merged)
         if follow.slot in ("item-anaphor", "item-detail"):
             result = self._anchored(result, frame.item_id, text)

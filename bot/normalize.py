@@ -79,6 +79,23 @@ def detect_script(text: str) -> Script:
     return "none"
 
 
+def compact(text: str) -> str:
+    """The matching form without the script conversion: what `normalize` keeps, as written."""
+    return _KEEP.sub("", unicodedata.normalize("NFKC", strip_invisible(text)).lower())
+
+
+def traditional_by_example(text: str, examples: list[tuple[str, str]]) -> str:
+    """`text` (Simplified) in Traditional, character by character from known pairs (the
+    asker's own words as typed and as normalised; the report's texts and their prepared
+    conversions), with no phrase tables loaded: for quoting a question back in the asker's
+    script. Pairs of unequal length are skipped; unknown characters stay as they are."""
+    mapping: dict[str, str] = {}
+    for simplified, traditional in examples:
+        if len(simplified) == len(traditional):
+            mapping.update(zip(simplified, traditional, strict=True))
+    return "".join(mapping.get(char, char) for char in text)
+
+
 def normalize(text: str) -> str:
     """The compact matching form: Simplified, lower case, only CJK, a-z, 0-9 and %."""
     simplified = to_simplified(unicodedata.normalize("NFKC", strip_invisible(text)))

@@ -72,6 +72,8 @@ UNIQUE_PHRASE_MIN = 4
 # The best item must match this much informative content (report idf × general-language
 # weight): a question of filler and generic words ("这个活动有多少人参加") names nothing.
 EVIDENCE_MIN = 2.0
+READINGS_KEPT = 64
+SECTION_SHARES_KEPT = 20_000
 UNIQUE_PHRASE_POSTINGS = 64
 UNIQUE_PHRASE_MARGIN = 0.2
 FILLER_EDGE = 0.3
@@ -158,6 +160,7 @@ class Query:
     english: tuple[str, ...] = ()
     other_place: str | None = None
     reports: frozenset[str] = frozenset()  # reports the question names by year or city
+    normalized: str = ""  # the whole question in matching form, before anything is taken out
 
 
 @dataclass(frozen=True, slots=True)
@@ -503,6 +506,8 @@ class ReportIndex:
         # changes after it is built: Services fills it from the database and on each fix.
         self.learned: dict[str, str] = {}
         self._general = general_frequencies()
+        self._readings: dict[tuple[str, ...], tuple[list[float], list[bool]]] = {}
+        self._section_shares: dict[tuple[int, str], np.ndarray] = {}
         self.has_figures = np.array([bool(i.figures) for i in self.items], dtype=bool)
         by_date = sorted(range(len(self.items)), key=lambda i: self.items[i].sort_key())
         self.date_rank = [0] * len(self.items)
@@ -732,7 +737,7 @@ class ReportIndex:
     def parse(self, question: str) -> Query:
         cleaned = clean_text(question, MAX_QUERY_CHARS)
         script = detect_script(cleaned)
-        text = normalize(cleaned)
+        text = text_whole = normalize(cleaned)
         months: set[int] = set()
         labels: list[str] = []
         years = {int(y) for y in _YEAR_PATTERN.findall(text)}
@@ -762,10 +767,10 @@ class ReportIndex:
             text = pattern.sub("", text)
         text = self._generic_words.sub("", text)
         text = self._stopwords.sub("", text)
-        smalltalk = normalize(cleaned) in self._smalltalk
+        smalltalk = text_whole in self._smalltalk
         other_place = next((p for p in self._other_places if p and p in text), None)
         # Before aliases: 台协 → 广州市台资企业协会 must not make a question name Guangzhou.
-        named = self._reports_named(normalize(cleaned), years)
+        named = self._reports_named(text_whole, years)
 
         english: list[str] = []
         if not has_cjk(cleaned) and re.search("[a-z]", cleaned.lower()):
@@ -810,6 +815,7 @@ class ReportIndex:
             english=tuple(english),
             other_place=other_place,
             reports=frozenset(named),
+            normalized=text_whole,
         )
 
     def _reports_named(self, text: str, years: set[int]) -> set[str]:
@@ -846,12 +852,20 @@ class ReportIndex:
 
     def _reading(self, units: Sequence[str]) -> tuple[list[float], list[bool]]:
         """A question's units read as words: each unit's general-language weight, and for each
-        neighbouring pair whether it may count as a pair (same word, or both content)."""
+        neighbouring pair whether it may count as a pair (same word, or both content).
+        Remembered for the last few questions: one search reads its question several times."""
+        key = tuple(units)
+        cached = self._readings.get(key)
+        if cached is not None:
+            return cached
         general, words = self._general.analyse(units, self.vocabulary)
         joins = [
             words[i] == words[i + 1] or min(general[i], general[i + 1]) >= FILLER_EDGE
             for i in range(len(units) - 1)
         ]
+        if len(self._readings) >= READINGS_KEPT:
+            self._readings.clear()
+        self._readings[key] = (general, joins)
         return general, joins
 
     def content_scores(self, query: Query) -> np.ndarray:
@@ -971,7 +985,7 @@ class ReportIndex:
         if (
             result.kind in ("single", "closest")
             and result.best is not None
-            and (missing := self._missing_detail(question, result.best.item))
+            and (missing := self._missing_detail(query, result.best.item))
         ):
             # The item is about the thing asked, but not the detail: say so, offer it.
             near = (replace(result.best, why=("near miss",)),)
@@ -991,10 +1005,10 @@ class ReportIndex:
             return SearchResult(query, "none", suggestions=self.suggest(query), reason=reason)
         return result
 
-    def _missing_detail(self, question: str, item: Item) -> str:
+    def _missing_detail(self, query: Query, item: Item) -> str:
         """The kind of detail the question asks for that the item does not give, if any."""
-        text = normalize(clean_text(question, MAX_QUERY_CHARS))
-        lowered = " ".join(english_words(question))
+        text = query.normalized
+        lowered = " ".join(english_words(query.cleaned))
 
         def asks(pattern: re.Pattern[str], kind: str) -> str | None:
             found = pattern.search(text)
@@ -1083,7 +1097,7 @@ class ReportIndex:
             units = units_of(query.content)
             coverage = self._section_coverage(
                 self.section_chars, self.chars, units, self.chars.importance(units),
-                self._general.weights(units, self.vocabulary),
+                self._reading(units)[0],
             )  # fmt: skip
         if not coverage.size:
             return None
@@ -1141,9 +1155,7 @@ class ReportIndex:
                     evidence[indexes] = True
             shared = np.zeros(count, dtype=np.float32)
             for gram in items.grams_at(units, position):
-                members = items.postings[gram][0]
-                share = self.section_members[members].sum(axis=0) / self.section_sizes
-                shared = np.maximum(shared, (share >= 0.5).astype(np.float32))
+                shared = np.maximum(shared, self._shared_by_sections(items, gram))
             covered = np.maximum(own, shared)
             matched += importance[position] * covered
             matched_discounted += importance[position] * general[position] * covered
@@ -1152,6 +1164,19 @@ class ReportIndex:
         coverage = np.where(denominator > 0, matched / np.where(denominator > 0, denominator, 1), 0)
         return np.where(evidence, coverage, 0.0).astype(np.float32)
 
+    def _shared_by_sections(self, items: CoverageIndex, gram: str) -> np.ndarray:
+        """1.0 for each section at least half of whose items have the gram (cached per gram:
+        the same grams come back question after question)."""
+        key = (id(items), gram)
+        shared = self._section_shares.get(key)
+        if shared is None:
+            members = items.postings[gram][0]
+            share = self.section_members[members].sum(axis=0) / self.section_sizes
+            shared = (share >= 0.5).astype(np.float32)
+            if len(self._section_shares) < SECTION_SHARES_KEPT:
+                self._section_shares[key] = shared
+        return shared
+
     def _unique_phrase_item(self, query: Query) -> int | None:
         """The one item whose text or title holds the longest run (≥ UNIQUE_PHRASE_MIN
         characters) of the question that no other item holds."""
@@ -1159,7 +1184,7 @@ class ReportIndex:
             return None
         units = units_of(query.content)
         # A phrase that begins or ends in filler (台湾青年在) is unique by accident.
-        content = [w > FILLER_EDGE for w in self._general.weights(units, self.vocabulary)]
+        content = [w > FILLER_EDGE for w in self._reading(units)[0]]
         postings = self.chars.postings
         best: tuple[int, int] | None = None  # (length, item)
         for start in range(len(units) - 1):

@@ -46,7 +46,9 @@ def own_texts(kb: KnowledgeBase) -> set[str]:
     import yaml
 
     texts: set[str] = {report.title for report in kb.reports}
+    texts.update(report.city for report in kb.reports if report.city)
     texts.update(section.title for section in kb.sections.values())
+    texts.update(section.description_zh for section in kb.sections.values())
     for item in kb.items.values():
         texts.update((item.title, item.text))
         if item.date is not None:
