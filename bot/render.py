@@ -132,8 +132,18 @@ def render_item_line(kb: KnowledgeBase, item: Item, texts: Texts, index: int | N
     date = render_date(item.date, texts)
     head = f"{index}. " if index is not None else "• "
     title = escape(item_title(item, texts))
-    suffix = f" <i>({escape(date)})</i>" if date else ""
+    # With several reports loaded, a list may mix them: each entry says which it is from.
+    where = [report_city(kb, item, texts)] if len(kb.reports) > 1 else []
+    details = ", ".join(part for part in [*where, date] if part)
+    suffix = f" <i>({escape(details)})</i>" if details else ""
     return Html(f"{head}<b>{title}</b>{suffix}\n{escape(item_text(item, texts))}")
+
+
+def report_city(kb: KnowledgeBase, item: Item, texts: Texts) -> str:
+    report = kb.report(item.report_id)
+    if texts.language == "en":
+        return report.city_en or report.title_en
+    return texts.convert(report.city) if report.city else texts.convert(report.title)
 
 
 def render_list(

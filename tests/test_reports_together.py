@@ -95,3 +95,11 @@ def test_not_found_names_every_report(two_reports: KnowledgeBase, index: ReportI
     html = render_answer(two_reports, index.search("今天天气怎么样"), texts_for("zh-hans"))
     assert "2023年广州市对台工作成果及亮点" in html
     assert "2024年深圳市对台工作成果及亮点" in html
+
+
+def test_a_list_mixing_reports_says_where_each_item_is_from(
+    two_reports: KnowledgeBase, index: ReportIndex
+) -> None:
+    html = render_answer(two_reports, index.search("7月有哪些活动"), texts_for("zh-hans"))
+    assert "第十届深台青年论坛</b> <i>(深圳, 2024年7月)</i>" in html
+    assert "(广州, 2023年7月)" in html
