@@ -44,6 +44,34 @@ def to_simplified(text: str) -> str:
 TRADITIONAL: dict[str, str] = {}
 
 
+def same_in_both_scripts(text: str) -> bool:
+    """True when `text` (Simplified) would read the same in Traditional ("那11月呢", "更多"),
+    judged by the characters the prepared conversions change, so the phrase tables stay
+    unloaded. A text of our own is looked up exactly."""
+    if text in TRADITIONAL:
+        return TRADITIONAL[text] == text
+    changed = _changed_characters()
+    return not any(char in changed for char in text)
+
+
+def _changed_characters() -> frozenset[str]:
+    key = len(TRADITIONAL)
+    if _CHANGED[0] != key:
+        changed = {
+            s
+            for simplified, traditional in TRADITIONAL.items()
+            if len(simplified) == len(traditional)
+            for s, t in zip(simplified, traditional, strict=True)
+            if s != t
+        }
+        _CHANGED[:] = [key, frozenset(changed)]
+    result: frozenset[str] = _CHANGED[1]
+    return result
+
+
+_CHANGED: list = [-1, frozenset()]  # (size of TRADITIONAL it was made from, the characters)
+
+
 def to_traditional(text: str) -> str:
     """Simplified to Traditional with Taiwan phrasing (信息→資訊, 网络→網路)."""
     known = TRADITIONAL.get(text)

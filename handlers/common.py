@@ -25,7 +25,7 @@ from bot.conversation import (
     Conversation,
     current,
 )
-from bot.normalize import detect_script, to_traditional
+from bot.normalize import detect_script, same_in_both_scripts
 from bot.render import item_neighbours, item_title, report_title, reports_title_en, split_message
 from bot.report import Item, KnowledgeBase, Section
 from bot.search import SearchResult
@@ -80,7 +80,7 @@ def language_of(update: Update, context: Context, text: str | None = None) -> La
     )
     if text:
         script = detect_script(text)
-        if script == "hans" and remembered_chinese and to_traditional(text) == text:
+        if script == "hans" and remembered_chinese and same_in_both_scripts(text):
             script = "none"  # "那11月呢" reads the same in both scripts: keep the last one
         if script in ("hans", "hant", "latin"):
             language = choose_language(code, script)

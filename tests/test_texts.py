@@ -169,3 +169,15 @@ def test_locale_files_have_no_duplicate_keys(name: str) -> None:
     lines = (LOCALES / name).read_text(encoding="utf-8")
     keys = [line.split(":", 1)[0] for line in lines.splitlines() if line[:1].isalpha()]
     assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+
+
+def test_same_in_both_scripts_without_the_phrase_tables(kb: KnowledgeBase) -> None:
+    from bot.normalize import TRADITIONAL, same_in_both_scripts
+    from bot.traditional import own_texts
+
+    for text in own_texts(kb):
+        TRADITIONAL.setdefault(text, to_traditional(text))
+    assert same_in_both_scripts("那11月呢")
+    assert same_in_both_scripts("更多")
+    assert not same_in_both_scripts("台湾青年")  # 灣 differs
+    assert not same_in_both_scripts("广州台协")  # 廣, 協 differ
