@@ -98,6 +98,8 @@ def _senses(glosses: str) -> Iterator[str]:
 def _cedict_entries(path: Path, vocabulary: str) -> Iterator[tuple[str, str]]:
     """(simplified headword, glosses) for each entry whose headword occurs in `vocabulary`."""
     chars = set(vocabulary)
+    # Bigrams reject most multi-character headwords before the costlier substring search.
+    bigrams = {vocabulary[i : i + 2] for i in range(len(vocabulary) - 1)}
     with gzip.open(path, "rt", encoding="utf-8") as file:
         for line in file:
             if line.startswith("#"):
@@ -109,6 +111,8 @@ def _cedict_entries(path: Path, vocabulary: str) -> Iterator[tuple[str, str]]:
             if (
                 len(simplified) > _MAX_HEADWORD
                 or not chars.issuperset(simplified)
+                or (len(simplified) > 1 and simplified[:2] not in bigrams)
+                or (len(simplified) > 2 and simplified[-2:] not in bigrams)
                 or simplified not in vocabulary
             ):
                 continue
