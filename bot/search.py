@@ -24,6 +24,7 @@ from typing import Literal
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from bot.crosslingual import EnglishBridge
 from bot.ingest import chinese_number
 from bot.normalize import (
     MAX_QUERY_CHARS,
@@ -72,6 +73,8 @@ UNIQUE_PHRASE_MIN = 4
 # The best item must match this much informative content (report idf × general-language
 # weight): a question of filler and generic words ("这个活动有多少人参加") names nothing.
 EVIDENCE_MIN = 2.0
+# An English question matched through Chinese candidates is less certain than through English.
+BRIDGE_FACTOR = 0.9
 READINGS_KEPT = 64
 SECTION_SHARES_KEPT = 20_000
 UNIQUE_PHRASE_POSTINGS = 64
@@ -467,7 +470,10 @@ class ReportIndex:
             if report.city:
                 city = normalize(report.city)
                 # The city as people write it: 广州, and its lexicon variants (穗, 羊城 …).
-                for form in (city, *(normalize(v) for v in lexicon.aliases.get(report.city, ()))):
+                forms = [city, *(normalize(v) for v in lexicon.aliases.get(report.city, ()))]
+                # …and in English: its English name, or its pinyin (深圳 → shenzhen).
+                forms.append(normalize(report.city_en) or "".join(map(pinyin_of, city)))
+                for form in forms:
                     if form:
                         self._report_cities[form].add(report.id)
         self._other_places = tuple(
@@ -538,6 +544,8 @@ class ReportIndex:
         self.pinyin.finalize()
         self.words.finalize()
         self._build_section_index()
+        self.untranslated = np.array([not item.text_en for item in self.items], dtype=bool)
+        self.bridge = self._english_bridge() if self.untranslated.any() else None
         self.vocabulary = self._domain_vocabulary()
         self._roles = {
             self.canonical(normalize(p.role)) for i in self.items for p in i.people if p.role
@@ -548,6 +556,13 @@ class ReportIndex:
         self._longest_name = max((len(n) for n in (*self.people, *self.entities)), default=0)
 
     # -- building
+
+    def _english_bridge(self) -> EnglishBridge:
+        """English → Chinese for the items without English, built only when some exist."""
+        vocabulary = "|".join(self.item_text[i] for i in np.flatnonzero(self.untranslated))
+        pairs = [(p.name, p.name_en) for i in self.items for p in i.people if p.name_en]
+        pairs += [(i.title, i.title_en) for i in self.items if i.title_en]
+        return EnglishBridge(vocabulary, parallel=pairs)
 
     def _domain_vocabulary(self) -> frozenset[str]:
         """The report's own words (names, organisations, places, keywords, the lexicon's
@@ -819,6 +834,8 @@ class ReportIndex:
         )
 
     def _reports_named(self, text: str, years: set[int]) -> set[str]:
+        # The text is in matching form: an English question's words run together there
+        # ("shenzhens45measures…"), so a city's romanisation is found as a substring.
         """The reports a question names by year, by city, or both (only when more than one
         report is loaded; with one, the year check is the refusal's job)."""
         if len(self.kb.reports) < 2:
@@ -850,6 +867,29 @@ class ReportIndex:
             units.append(match[0] if match else word)
         return units
 
+    def _bridged_scores(self, words: Sequence[str]) -> np.ndarray:
+        """Coverage of an English question by each item's Chinese text: each English word is
+        one position, matched by any pair of any of its Chinese candidates; a word with no
+        candidate stays unmatched and weighs as a word no item has."""
+        assert self.bridge is not None
+        position_grams: list[list[str]] = []
+        weights: list[float] = []
+        for word, options in zip(words, self.bridge.chinese_for(words), strict=True):
+            if word.isdigit() or word in self.chars.postings:
+                options = [word, *options]  # 45 (of 45条), TVBS: as written in the text
+            grams = [
+                gram
+                for option in options
+                if len(option) > 1
+                for gram in (self.chars.grams(units_of(option)) if has_cjk(option) else [option])
+                if gram in self.chars.postings
+            ]
+            position_grams.append(grams)
+            weights.append(max((self.chars.idf[g] for g in grams), default=self.chars.oov_idf))
+        if not position_grams:
+            return np.zeros(len(self.items), dtype=np.float32)
+        return self.chars.score_grams(position_grams, weights)
+
     def _reading(self, units: Sequence[str]) -> tuple[list[float], list[bool]]:
         """A question's units read as words: each unit's general-language weight, and for each
         neighbouring pair whether it may count as a pair (same word, or both content).
@@ -870,7 +910,13 @@ class ReportIndex:
 
     def content_scores(self, query: Query) -> np.ndarray:
         if query.english:
-            return self.words.score(self._english_units(query.english))
+            scores = self.words.score(self._english_units(query.english))
+            if self.bridge is not None:
+                # Items with no English of their own (a report ingested as it was published)
+                # are matched through the Chinese the question's words stand for.
+                bridged = self._bridged_scores(query.english) * BRIDGE_FACTOR
+                scores = np.where(self.untranslated, np.maximum(scores, bridged), scores)
+            return scores.astype(np.float32)
         units = units_of(query.content)
         if len(units) < 2 and not (units and len(units[0]) > 1):
             return np.zeros(len(self.items), dtype=np.float32)
