@@ -24,6 +24,8 @@ from typing import Any
 
 import yaml
 
+from bot.normalize import english_stem
+
 MAX_CANDIDATES = 4
 MAX_PHRASE_WORDS = 4  # English phrases longer than this are not indexed
 _MAX_HEADWORD = 8  # CC-CEDICT headwords longer than this are idioms/sentences: skipped
@@ -56,21 +58,10 @@ _WHOLE, _PART = 3.0, 1.0
 _PARALLEL = 4.0  # the project's own names outrank the dictionary
 
 
-def stem(word: str) -> str:
-    """Plural to singular, the same rule as bot.search (businesses → business)."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith(("sses", "xes", "ches", "shes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
-
-
 def english_key(text: str) -> str:
     """Lower case, hyphens joined ("start-up" → "startup"), stemmed words, space-separated."""
     text = text.lower().replace("-", "").replace("'s", "")
-    return " ".join(stem(w) for w in _WORD.findall(text))
+    return " ".join(english_stem(w) for w in _WORD.findall(text))
 
 
 def cedict_path() -> Path | None:

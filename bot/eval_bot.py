@@ -23,7 +23,7 @@ import html
 import re
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -149,12 +149,10 @@ def _asks_for_more(messages: Sequence[Any]) -> bool:
     return bool(last) and bool(_MORE_HINT.search(to_plain(last[-1].text or "")))
 
 
-async def ask_bot(
-    kb: KnowledgeBase, questions: Sequence[str], *, timeout: float | None = None
-) -> list[list[str]]:
-    """Ask the real bot every question (each from a fresh user in a private chat); return the
-    HTML of the bot's replies to each, in order (empty if it did not reply in time)."""
-    timeout = timeout if timeout is not None else 30.0 + 0.5 * len(questions)
+@contextlib.asynccontextmanager
+async def bot_on_emulator(kb: KnowledgeBase) -> AsyncIterator[tuple[BotApiEmulator, Any]]:
+    """The real bot polling a local Bot API emulator, with a throw-away database: what the
+    question and dialogue evaluations talk to."""
     with tempfile.TemporaryDirectory(prefix="gz-report-eval-") as folder:
         async with BotApiEmulator() as emulator:
             settings = Settings(
@@ -167,45 +165,55 @@ async def ask_bot(
             application = build_application(settings, kb, Storage(settings.database_path))
             await start_application(application, polling=True)
             try:
-                waiting = {FIRST_USER + n for n in range(len(questions))}
-                since = len(emulator.calls)
-
-                def answered(call: Call) -> bool:
-                    if call.method == "sendMessage":
-                        waiting.discard(int(call.params.get("chat_id", 0)))
-                    return not waiting
-
-                for n, question in enumerate(questions):
-                    emulator.user_message(
-                        FIRST_USER + n, question, first_name=f"Asker {n}", language_code=None
-                    )
-                # Unanswered questions are judged "silent" rather than stopping the run.
-                with contextlib.suppress(TimeoutError):
-                    if waiting:
-                        await emulator.wait_for(answered, timeout, since=since)
-                    # Let replies in several parts finish before reading them.
-                    await emulator.wait_until_consumed(timeout=timeout)
-                    await asyncio.wait_for(application.update_queue.join(), timeout)
-                    # A long list ends with "还有 N 条，发送“更多”继续看": ask for the rest, as a
-                    # person would, so a list is judged whole.
-                    for _ in range(MAX_MORE):
-                        pending = [
-                            FIRST_USER + n
-                            for n in range(len(questions))
-                            if _asks_for_more(emulator.sent_messages(FIRST_USER + n))
-                        ]
-                        if not pending:
-                            break
-                        for user in pending:
-                            emulator.user_message(user, "更多", language_code=None)
-                        await emulator.wait_until_consumed(timeout=timeout)
-                        await asyncio.wait_for(application.update_queue.join(), timeout)
-                return [
-                    [m.text or "" for m in emulator.sent_messages(FIRST_USER + n) if m.from_bot]
-                    for n in range(len(questions))
-                ]
+                yield emulator, application
             finally:
                 await stop_application(application)
+
+
+async def ask_bot(
+    kb: KnowledgeBase, questions: Sequence[str], *, timeout: float | None = None
+) -> list[list[str]]:
+    """Ask the real bot every question (each from a fresh user in a private chat); return the
+    HTML of the bot's replies to each, in order (empty if it did not reply in time)."""
+    timeout = timeout if timeout is not None else 30.0 + 0.5 * len(questions)
+    async with bot_on_emulator(kb) as (emulator, application):
+        waiting = {FIRST_USER + n for n in range(len(questions))}
+        since = len(emulator.calls)
+
+        def answered(call: Call) -> bool:
+            if call.method == "sendMessage":
+                waiting.discard(int(call.params.get("chat_id", 0)))
+            return not waiting
+
+        for n, question in enumerate(questions):
+            emulator.user_message(
+                FIRST_USER + n, question, first_name=f"Asker {n}", language_code=None
+            )
+        # Unanswered questions are judged "silent" rather than stopping the run.
+        with contextlib.suppress(TimeoutError):
+            if waiting:
+                await emulator.wait_for(answered, timeout, since=since)
+            # Let replies in several parts finish before reading them.
+            await emulator.wait_until_consumed(timeout=timeout)
+            await asyncio.wait_for(application.update_queue.join(), timeout)
+            # A long list ends with "还有 N 条，发送“更多”继续看": ask for the rest, as a
+            # person would, so a list is judged whole.
+            for _ in range(MAX_MORE):
+                pending = [
+                    FIRST_USER + n
+                    for n in range(len(questions))
+                    if _asks_for_more(emulator.sent_messages(FIRST_USER + n))
+                ]
+                if not pending:
+                    break
+                for user in pending:
+                    emulator.user_message(user, "更多", language_code=None)
+                await emulator.wait_until_consumed(timeout=timeout)
+                await asyncio.wait_for(application.update_queue.join(), timeout)
+        return [
+            [m.text or "" for m in emulator.sent_messages(FIRST_USER + n) if m.from_bot]
+            for n in range(len(questions))
+        ]
 
 
 def evaluate_through_bot(

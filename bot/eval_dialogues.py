@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -28,13 +27,10 @@ from typing import Any
 
 import yaml
 
-from bot.app import build_application, start_application, stop_application
-from bot.config import Settings
-from bot.emulator import BotApiEmulator, Call
-from bot.eval_bot import TOKEN, ReplyReader
+from bot.emulator import Call
+from bot.eval_bot import ReplyReader, bot_on_emulator
 from bot.render import to_plain
 from bot.report import KnowledgeBase
-from bot.storage import Storage
 from bot.texts import LANGUAGES, texts_for
 
 FIRST_USER = 700_000_000  # dialogue n is played by user FIRST_USER + n, in a private chat
@@ -363,52 +359,39 @@ async def play(
 ) -> list[list[list[str]]]:
     """Play every dialogue through the real bot, all side by side in one run; return for each
     dialogue, for each turn, the HTML of the bot's messages in reply to it (empty if none)."""
-    with tempfile.TemporaryDirectory(prefix="gz-report-dialogues-") as folder:
-        async with BotApiEmulator() as emulator:
-            settings = Settings(
-                token=TOKEN,
-                api_base_url=emulator.base_url,
-                database_path=Path(folder) / "dialogues.sqlite3",
-                rate_overall=0,
-                rate_group=0,
-            )
-            application = build_application(settings, kb, Storage(settings.database_path))
-            await start_application(application, polling=True)
-            replies: list[list[list[str]]] = [[] for _ in dialogues]
-            try:
-                rounds = max((len(d.turns) for d in dialogues), default=0)
-                for number in range(rounds):
-                    playing = [n for n, d in enumerate(dialogues) if number < len(d.turns)]
-                    before = {n: len(emulator.sent_messages(FIRST_USER + n)) for n in playing}
-                    waiting = {FIRST_USER + n for n in playing}
-                    since = len(emulator.calls)
+    async with bot_on_emulator(kb) as (emulator, application):
+        replies: list[list[list[str]]] = [[] for _ in dialogues]
+        rounds = max((len(d.turns) for d in dialogues), default=0)
+        for number in range(rounds):
+            playing = [n for n, d in enumerate(dialogues) if number < len(d.turns)]
+            before = {n: len(emulator.sent_messages(FIRST_USER + n)) for n in playing}
+            waiting = {FIRST_USER + n for n in playing}
+            since = len(emulator.calls)
 
-                    def answered(call: Call, waiting: set[int] = waiting) -> bool:
-                        if call.method == "sendMessage":
-                            waiting.discard(int(call.params.get("chat_id", 0)))
-                        return not waiting
+            def answered(call: Call, waiting: set[int] = waiting) -> bool:
+                if call.method == "sendMessage":
+                    waiting.discard(int(call.params.get("chat_id", 0)))
+                return not waiting
 
-                    for n in playing:
-                        dialogue = dialogues[n]
-                        emulator.user_message(
-                            FIRST_USER + n,
-                            dialogue.turns[number].say,
-                            first_name=f"Dialogue {dialogue.id}",
-                            language_code="en" if dialogue.lang == "en" else None,
-                        )
-                    # A turn the bot leaves unanswered is judged "silent"; the next goes on.
-                    with contextlib.suppress(TimeoutError):
-                        await emulator.wait_for(answered, timeout, since=since)
-                    with contextlib.suppress(TimeoutError):
-                        # Every reply finished (a long one comes in several messages).
-                        await emulator.wait_until_consumed(timeout=timeout)
-                        await asyncio.wait_for(application.update_queue.join(), timeout)
-                    for n in playing:
-                        sent = emulator.sent_messages(FIRST_USER + n)[before[n] :]
-                        replies[n].append([m.text or "" for m in sent if m.from_bot])
-                return replies
-            finally:
-                await stop_application(application)
+            for n in playing:
+                dialogue = dialogues[n]
+                emulator.user_message(
+                    FIRST_USER + n,
+                    dialogue.turns[number].say,
+                    first_name=f"Dialogue {dialogue.id}",
+                    language_code="en" if dialogue.lang == "en" else None,
+                )
+            # A turn the bot leaves unanswered is judged "silent"; the next goes on.
+            with contextlib.suppress(TimeoutError):
+                await emulator.wait_for(answered, timeout, since=since)
+            with contextlib.suppress(TimeoutError):
+                # Every reply finished (a long one comes in several messages).
+                await emulator.wait_until_consumed(timeout=timeout)
+                await asyncio.wait_for(application.update_queue.join(), timeout)
+            for n in playing:
+                sent = emulator.sent_messages(FIRST_USER + n)[before[n] :]
+                replies[n].append([m.text or "" for m in sent if m.from_bot])
+        return replies
 
 
 @dataclass

@@ -134,6 +134,22 @@ def english_words(text: str) -> list[str]:
     return _WORDS.findall(unicodedata.normalize("NFKC", text).lower())
 
 
+def english_stem(word: str) -> str:
+    """Plural to singular and -ed/-ing to the stem, enough for matching (businesses →
+    business, cities → city, visited → visit, telling → tell)."""
+    if len(word) > 6 and word.endswith("ing"):
+        return word[:-3]
+    if len(word) > 5 and word.endswith("ed") and not word.endswith("eed"):
+        return word[:-2]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
 def has_cjk(text: str) -> bool:
     return bool(_CJK_CHAR.search(text))
 

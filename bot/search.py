@@ -31,6 +31,7 @@ from bot.normalize import (
     Script,
     clean_text,
     detect_script,
+    english_stem,
     english_words,
     has_cjk,
     normalize,
@@ -418,22 +419,6 @@ class CoverageIndex:
 # --------------------------------------------------------------------------- the index
 
 
-def _stem(word: str) -> str:
-    """Plural to singular and -ed/-ing to the stem, enough for matching (businesses →
-    business, cities → city, visited → visit, telling → tell)."""
-    if len(word) > 6 and word.endswith("ing"):
-        return word[:-3]
-    if len(word) > 5 and word.endswith("ed") and not word.endswith("eed"):
-        return word[:-2]
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith(("sses", "xes", "ches", "shes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
-
-
 @dataclass(frozen=True, slots=True)
 class _Analysis:
     chars: int  # document ids in the character and word indexes
@@ -545,6 +530,10 @@ class ReportIndex:
         self.words.finalize()
         self._build_section_index()
         self.untranslated = np.array([not item.text_en for item in self.items], dtype=bool)
+        self._report_numbers = {report.id: n for n, report in enumerate(kb.reports)}
+        self.report_of = np.array(
+            [self._report_numbers[item.report_id] for item in self.items], dtype=np.int32
+        )
         self.bridge = self._english_bridge() if self.untranslated.any() else None
         self.vocabulary = self._domain_vocabulary()
         self._roles = {
@@ -593,7 +582,7 @@ class ReportIndex:
             self.section_chars.add(index, chars, [1.0] * len(chars))
             words = [
                 self.section_words.document(
-                    [_stem(w) for w in english_words(t) if w not in self._english_stop]
+                    [english_stem(w) for w in english_words(t) if w not in self._english_stop]
                 )
                 for t in en
                 if t
@@ -676,7 +665,7 @@ class ReportIndex:
             return cached
         normalized = normalize(text)
         units = units_of(self.canonical(normalized))
-        words = [_stem(w) for w in english_words(text) if w not in self._english_stop]
+        words = [english_stem(w) for w in english_words(text) if w not in self._english_stop]
         cached = _Analysis(
             self.chars.document(units),
             self.words.document(words) if words else None,
@@ -810,7 +799,7 @@ class ReportIndex:
                 elif word.isdigit() and len(word) == 4:
                     years.add(int(word))
                 elif word not in self._english_stop:
-                    english.append(_stem(word))
+                    english.append(english_stem(word))
             text = ""
         return Query(
             original=question,
@@ -1128,7 +1117,8 @@ class ReportIndex:
         return not query.reports or self.items[index].report_id in query.reports
 
     def in_named_reports(self, reports: frozenset[str]) -> np.ndarray:
-        return np.array([item.report_id in reports for item in self.items], dtype=bool)
+        named = [self._report_numbers[r] for r in reports if r in self._report_numbers]
+        return np.isin(self.report_of, named)
 
     def _topic_asked(self, query: Query, scores: np.ndarray) -> Section | None:
         """The topic a set question names by the topic's own words, when those words explain
