@@ -97,7 +97,7 @@ def choose_language(language_code: str | None, script: Script | None = None) -> 
     if script == "hans":
         return "zh-hans"
     code = (language_code or "").lower()
-    if script == "latin" and not code.startswith("zh"):
+    if script == "latin":
         return "en"
     if code.startswith("zh"):
         if any(tag in code for tag in ("hant", "tw", "hk", "mo")):

@@ -25,7 +25,7 @@ from bot.conversation import (
     Conversation,
     current,
 )
-from bot.normalize import detect_script, same_in_both_scripts
+from bot.normalize import detect_script, english_words, same_in_both_scripts
 from bot.render import item_neighbours, item_title, report_title, reports_title_en, split_message
 from bot.report import Item, KnowledgeBase, Section
 from bot.search import SearchResult
@@ -82,6 +82,8 @@ def language_of(update: Update, context: Context, text: str | None = None) -> La
         script = detect_script(text)
         if script == "hans" and remembered_chinese and same_in_both_scripts(text):
             script = "none"  # "那11月呢" reads the same in both scripts: keep the last one
+        if script == "latin" and len(english_words(text)) < 2:
+            script = "none"  # "TVBS", "4K": a name, not English; the setting decides
         if script in ("hans", "hant", "latin"):
             language = choose_language(code, script)
             if user_data is not None:

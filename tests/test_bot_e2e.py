@@ -310,3 +310,16 @@ async def test_a_button_whose_handler_fails_is_still_answered(
     assert emulator.callback_answers[-1].params.get("text") == "抱歉，出了点问题，请稍后再试。"
     (notice,) = await running_bot.wait_messages(USER_ID, 2)
     assert "出了点问题" in (notice.plain or "")
+
+
+async def test_an_english_sentence_gets_english_even_from_a_chinese_client(
+    running_bot: RunningBot,
+) -> None:
+    (english,) = await running_bot.say(
+        USER_ID + 7, "When did Song Tao visit Guangzhou?", language_code="zh-hans"
+    )
+    assert "Translation" in (english.plain or "") or "Song Tao" in (english.plain or "")
+    assert "宋涛考察汇龙科技园" not in (english.plain or "")
+    # A lone Latin token is a name, not English: the Chinese setting decides.
+    (name,) = await running_bot.say(USER_ID + 8, "TVBS", language_code="zh-hans")
+    assert "台湾媒体" in (name.plain or "")
