@@ -69,6 +69,13 @@ SECTION_EVIDENCE_MAX = 2
 # report has", quoted in full but framed as such.
 CLOSEST_FLOOR = 0.4
 CLOSEST_LEAD = 0.1
+# A wordy question ("我朋友是台湾来的……想问问报告里有没有提到") covers little of itself with any
+# item, however squarely it names one: its story about the asker is content no item has. When
+# the best item still matches much informative content and stands well clear of the next, it is
+# offered as the closest the report has. Evidence, not coverage, decides here.
+WORDY_FLOOR = 0.25
+WORDY_EVIDENCE = 9.0
+WORDY_LEAD_RATIO = 1.4
 # A run of at least this many characters of the question found in one item only.
 UNIQUE_PHRASE_MIN = 4
 # The best item must match this much informative content (report idf × general-language
@@ -1351,7 +1358,11 @@ class ReportIndex:
             )
         if best < ANSWER_CUTOFF:
             second = float(scores[order[1]]) if len(order) > 1 else 0.0
-            if best >= CLOSEST_FLOOR and best - second >= CLOSEST_LEAD:
+            if (best >= CLOSEST_FLOOR and best - second >= CLOSEST_LEAD) or (
+                best >= WORDY_FLOOR
+                and best >= second * WORDY_LEAD_RATIO
+                and self.evidence(query, int(order[0])) >= WORDY_EVIDENCE
+            ):
                 closest = Hit(self.items[int(order[0])], best, ("closest",))
                 near = tuple(
                     Hit(self.items[int(i)], float(scores[i]), ("near miss",))

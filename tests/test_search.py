@@ -345,6 +345,27 @@ def test_closest_answer_is_framed_and_keeps_near_misses(index: ReportIndex) -> N
     assert result.hits[0].item.id not in {h.item.id for h in result.near_misses}
 
 
+def test_a_wordy_question_that_names_one_item_gets_it_as_the_closest(
+    index: ReportIndex,
+) -> None:
+    # The asker's story (刚毕业, 找工作, 房租太贵) is content no item has, so the coverage is low;
+    # the evidence for the rent-subsidy item, well ahead of any other, still decides.
+    wordy = (
+        "我朋友是台湾来的，最近刚毕业想留在广州找工作，但一直担心房租太贵，"
+        "听说广州这边对台湾年轻人租房子有些支持，想问问报告里有没有提到相关的内容"
+    )
+    result = index.search(wordy)
+    assert result.kind == "closest"
+    assert result.hits[0].item.id == "youth-04"
+    # The same length of words about nothing the report has is still refused.
+    assert (
+        index.search(
+            "我朋友是台湾来的，最近刚毕业想留在广州找工作，想问问广州的地铁票价多少钱"
+        ).kind
+        == "none"
+    )
+
+
 def test_pinyin_table_gives_pypinyin_first_reading_for_every_character() -> None:
     """The compact table read from pypinyin's single-character file, without importing pypinyin
     (whose __init__ loads the phrase dictionaries), agrees with pypinyin everywhere."""
