@@ -402,3 +402,27 @@ def test_precision_and_recall_on_the_fictional_report() -> None:
     assert scores["organizations"][0] >= 0.85
     assert scores["places"][0] == 1.0
     assert min(recall for _, recall in scores.values()) >= 0.7
+
+
+def test_topics_get_their_own_words_so_a_set_question_finds_the_topic(tmp_path: Path) -> None:
+    """The Guangzhou report ingested as published, with no hand enrichment: the awards topic
+    (titled 工作亮点盘点, no 奖 in it) learns 奖 from its items, so "获得过哪些奖项" lists it."""
+    from bot.report import load_knowledge_base
+    from bot.search import ReportIndex
+
+    (tmp_path / "reports").mkdir()
+    shutil.copy(DEFAULT_DATA_DIR / "lexicon.yaml", tmp_path)
+    source = next((DEFAULT_DATA_DIR / "source").glob("*.txt"))
+    assert main(["ingest", str(source), "-o", str(tmp_path / "reports" / "raw.yaml")]) == 0
+    document = yaml.safe_load((tmp_path / "reports" / "raw.yaml").read_text(encoding="utf-8"))
+    awards = document["topics"][1]
+    assert awards["title"] == "工作亮点盘点"
+    assert "奖" in awards["aliases"]["zh"]
+    # A heading's word stays with its own topic: 台青 is not given to the exchanges.
+    words = [w for t in document["topics"] for s in t.get("highlights", []) for w in
+             s.get("aliases", {}).get("zh", []) if "台青" not in s["title"]]  # fmt: skip
+    assert "台青" not in words
+    result = ReportIndex(load_knowledge_base(tmp_path)).search("市台办获得过哪些奖项")
+    assert result.kind == "list"
+    assert result.section is not None and result.section.title == "工作亮点盘点"
+    assert len(result.hits) == len(awards["items"])

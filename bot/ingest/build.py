@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from bot.ingest.enrich import choose_command, description_zh, enrich_item
+from bot.ingest.enrich import choose_command, description_zh, enrich_item, topic_words
 from bot.ingest.model import IngestError, Position
 from bot.ingest.structure import ParsedReport, Section
 from bot.normalize import detect_script
@@ -61,6 +61,34 @@ def _items(section_id: str, items: list[dict[str, Any]], year: int | None) -> li
     ]
 
 
+def _add_topic_words(topics: list[dict[str, Any]], city: str | None) -> None:
+    """Each section's own words (aliases.zh), so that "获得过哪些奖项" finds the awards topic
+    of a report nobody enriched by hand."""
+    sections = [section for topic in topics for section in (topic, *topic.get("highlights", ()))]
+    items = [item for section in sections for item in section.get("items", ())]
+    position = {id(item): index for index, item in enumerate(items)}
+    members = [
+        [
+            position[id(item)]
+            for child in (section, *section.get("highlights", ()))
+            for item in child.get("items", ())
+        ]
+        for section in sections
+    ]
+    places = {place for item in items for place in item.get("places", ())}
+    if city:
+        places.add(city)
+    found = topic_words(
+        members, [(item["text"], item.get("keywords", ())) for item in items], places
+    )
+    for section, words in zip(sections, found, strict=True):
+        # Another topic's heading names its own topic (台青 in 支持台青筑梦圆梦).
+        others = [s["title"] for s in sections if s is not section]
+        words = [w for w in words if not any(w in title for title in others)]
+        if words:
+            section["aliases"] = {"zh": words}
+
+
 def to_yaml_document(
     parsed: ParsedReport, report_id: str, source: str, taken_commands: Iterable[str] = ()
 ) -> dict[str, Any]:
@@ -100,6 +128,8 @@ def to_yaml_document(
         else:
             entry["items"] = _items(entry["id"], topic.items, year)
         topics.append(entry)
+    city_match = REPORT_CITY.search(parsed.title)
+    _add_topic_words(topics, city_match[1] if city_match else None)
     report: dict[str, Any] = {
         "id": report_id,
         "title": parsed.title,

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bot.ingest.markers import CHINESE_DIGITS
@@ -620,6 +621,73 @@ def enrich_item(text: str, year: int | None) -> dict[str, Any]:
     if keywords:
         fields["keywords"] = keywords
     return fields
+
+
+# --------------------------------------------------------------------------- topic words
+
+# A topic word is one most of the topic's items use and few other items do (奖 in the awards,
+# 考察 in the leaders' visits): a question naming the topic by it ("获得过哪些奖项") asks for
+# the whole topic. Only words that carry content in Chinese at large qualify (not 举行, 开展).
+TOPIC_WORD_SHARE = 0.3
+TOPIC_CHAR_SHARE = 0.5
+TOPIC_WORD_CONTRAST = 3.0
+TOPIC_WORD_WEIGHT = 0.75
+TOPIC_WORDS_KEPT = 6
+
+
+def _content_words(
+    text: str, keywords: Iterable[str], domain: frozenset[str], places: Iterable[str]
+) -> set[str]:
+    """The content words of an item, and the rare characters that head them (奖 of 获奖 and of
+    优秀奖): a topic is often named by one character. Places are left out: 广州 names no topic."""
+    from bot.wordfreq import general_frequencies
+
+    frequencies = general_frequencies()
+    places = [p for p in places if len(p) > 1]
+    found = set(frequencies.segment(text, domain)) | set(keywords)
+    words = {
+        word
+        for word in found
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,}", word)
+        and frequencies.weight(word) >= TOPIC_WORD_WEIGHT
+        and not any(word in place or place in word for place in places)
+    }
+    heads = {word[-1] for word in words} | {w for w in found if len(w) == 1}
+    return words | {
+        char
+        for char in heads
+        if re.fullmatch(r"[\u4e00-\u9fff]", char) and frequencies.weight(char) >= 0.9
+    }
+
+
+def topic_words(
+    sections: Sequence[Sequence[int]],
+    items: Sequence[tuple[str, Sequence[str]]],
+    places: Iterable[str] = (),
+) -> list[list[str]]:
+    """For each section (its items, as positions in `items`: text and keywords), the words that
+    most of its items use and few items elsewhere do, most distinctive first."""
+    domain = frozenset(k for _, keywords in items for k in keywords)
+    places = list(places)
+    words = [_content_words(text, keywords, domain, places) for text, keywords in items]
+    everywhere = Counter(w for found in words for w in found)
+    chosen: list[list[str]] = []
+    for members in sections:
+        inside = Counter(w for i in members for w in words[i])
+        size, others = len(members), max(len(items) - len(members), 1)
+        ranked = []
+        for word, count in inside.items():
+            share = count / size
+            elsewhere = (everywhere[word] - count) / others
+            # A lone character qualifies only where most items have it (奖 in the awards).
+            if (
+                count >= 2
+                and share >= (TOPIC_WORD_SHARE if len(word) > 1 else TOPIC_CHAR_SHARE)
+                and share >= TOPIC_WORD_CONTRAST * elsewhere
+            ):
+                ranked.append((share - elsewhere, -len(word), word))
+        chosen.append([word for *_, word in sorted(ranked, reverse=True)[:TOPIC_WORDS_KEPT]])
+    return chosen
 
 
 # --------------------------------------------------------------------------- commands
