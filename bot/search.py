@@ -248,6 +248,17 @@ def half_sound_pairs(units: Sequence[str], sounds: Sequence[str]) -> list[str]:
     return grams
 
 
+def pinyin_name(name: str) -> str:
+    """A Chinese personal name as it is written in English: surname, then the given name as
+    one word (张志军 → zhang zhijun). Only the common two- and three-character names."""
+    if not 2 <= len(name) <= 3 or not has_cjk(name):
+        return ""
+    syllables = [pinyin_of(char) for char in name]
+    if not all(s.isascii() and s.isalpha() for s in syllables):
+        return ""
+    return f"{syllables[0]} {''.join(syllables[1:])}"
+
+
 def _pair(a: str, b: str) -> str:
     return f"{a}\t{b}"
 
@@ -740,8 +751,10 @@ class ReportIndex:
                 self.entities[key].append(index)
         for person in item.people:
             self.people[normalize(person.name)].append(index)
-            if person.name_en:
-                self.people[" ".join(english_words(person.name_en))].append(index)
+            # A name with no English of its own is still written in pinyin (宋涛 → song tao).
+            name_en = person.name_en or pinyin_name(person.name)
+            if name_en:
+                self.people[" ".join(english_words(name_en))].append(index)
 
     # -- understanding the question
 

@@ -25,7 +25,8 @@ from bot.ingest.enrich import (
     extract_people,
     extract_places,
 )
-from bot.report import validate_data
+from bot.report import load_knowledge_base, validate_data
+from bot.search import ReportIndex, pinyin_name
 from tests.ingest_samples import SAMPLE_TXT, SAMPLE_VARIANTS
 
 # --------------------------------------------------------------------------- dates
@@ -404,17 +405,23 @@ def test_precision_and_recall_on_the_fictional_report() -> None:
     assert min(recall for _, recall in scores.values()) >= 0.7
 
 
-def test_topics_get_their_own_words_so_a_set_question_finds_the_topic(tmp_path: Path) -> None:
-    """The Guangzhou report ingested as published, with no hand enrichment: the awards topic
-    (titled 工作亮点盘点, no 奖 in it) learns 奖 from its items, so "获得过哪些奖项" lists it."""
-    from bot.report import load_knowledge_base
-    from bot.search import ReportIndex
-
-    (tmp_path / "reports").mkdir()
-    shutil.copy(DEFAULT_DATA_DIR / "lexicon.yaml", tmp_path)
+@pytest.fixture(scope="module")
+def raw_guangzhou(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], ReportIndex]:
+    """The Guangzhou report ingested as published, with no hand enrichment, and its index."""
+    folder = tmp_path_factory.mktemp("raw")
+    (folder / "reports").mkdir()
+    shutil.copy(DEFAULT_DATA_DIR / "lexicon.yaml", folder)
     source = next((DEFAULT_DATA_DIR / "source").glob("*.txt"))
-    assert main(["ingest", str(source), "-o", str(tmp_path / "reports" / "raw.yaml")]) == 0
-    document = yaml.safe_load((tmp_path / "reports" / "raw.yaml").read_text(encoding="utf-8"))
+    assert main(["ingest", str(source), "-o", str(folder / "reports" / "raw.yaml")]) == 0
+    document = yaml.safe_load((folder / "reports" / "raw.yaml").read_text(encoding="utf-8"))
+    return document, ReportIndex(load_knowledge_base(folder))
+
+
+def test_topics_get_their_own_words_so_a_set_question_finds_the_topic(
+    raw_guangzhou: tuple[dict[str, Any], ReportIndex],
+) -> None:
+    # The awards topic is titled 工作亮点盘点, with no 奖 in it: it learns 奖 from its items.
+    document, index = raw_guangzhou
     awards = document["topics"][1]
     assert awards["title"] == "工作亮点盘点"
     assert "奖" in awards["aliases"]["zh"]
@@ -422,7 +429,18 @@ def test_topics_get_their_own_words_so_a_set_question_finds_the_topic(tmp_path: 
     words = [w for t in document["topics"] for s in t.get("highlights", []) for w in
              s.get("aliases", {}).get("zh", []) if "台青" not in s["title"]]  # fmt: skip
     assert "台青" not in words
-    result = ReportIndex(load_knowledge_base(tmp_path)).search("市台办获得过哪些奖项")
+    result = index.search("市台办获得过哪些奖项")
     assert result.kind == "list"
     assert result.section is not None and result.section.title == "工作亮点盘点"
     assert len(result.hits) == len(awards["items"])
+
+
+def test_a_name_with_no_english_is_found_by_its_pinyin(
+    raw_guangzhou: tuple[dict[str, Any], ReportIndex],
+) -> None:
+    _, index = raw_guangzhou
+    result = index.search("When did Song Tao visit Guangzhou?")
+    assert result.kind == "single"
+    assert "宋涛" in result.hits[0].item.text
+    assert pinyin_name("张志军") == "zhang zhijun"
+    assert pinyin_name("欧阳") == "ou yang" and pinyin_name("司马相如") == ""
