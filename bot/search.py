@@ -391,9 +391,11 @@ class CoverageIndex:
     def importance(self, units: Sequence[str], joins: Sequence[bool] | None = None) -> list[float]:
         """How much each unit of a question matters: the idf of its rarest known pair, else of
         the unit alone; a unit never seen in any item matters most."""
+        return self.importance_of([self.grams_at(units, p, joins) for p in range(len(units))])
+
+    def importance_of(self, position_grams: Sequence[Sequence[str]]) -> list[float]:
         weights = []
-        for position in range(len(units)):
-            known = self.grams_at(units, position, joins)
+        for known in position_grams:
             if known:
                 weights.append(max(self.idf[gram] for gram in known))
             else:
@@ -414,27 +416,65 @@ class CoverageIndex:
         self, position_grams: Sequence[Sequence[str]], weights: Sequence[float]
     ) -> np.ndarray:
         """Coverage when each question position may be matched by any of its grams."""
-        scores = np.zeros(self.size, dtype=np.float32)
-        for grams, weight in zip(position_grams, weights, strict=True):
-            known = [gram for gram in grams if gram in self.postings]
-            if not known:
-                continue
-            if len(known) == 1:
-                indexes, gram_weights = self.postings[known[0]]
-                scores[indexes] += weight * gram_weights
-                continue
-            matched = np.zeros(self.size, dtype=np.float32)
-            for gram in known:
-                indexes, gram_weights = self.postings[gram]
-                matched[indexes] = np.maximum(matched[indexes], gram_weights)
-            scores += weight * matched
         total = sum(weights)
-        if total > 0:
-            scores /= total
-        return scores
+        if total <= 0:
+            return np.zeros(self.size, dtype=np.float32)
+        return self.weigh(self.matches(position_grams), weights) / total
+
+    def matches(self, position_grams: Sequence[Sequence[str]]) -> np.ndarray:
+        """For each question position (rows), how well each item (columns) matches it: the
+        best field weight among the position's grams, 0 where none. Built once per question
+        and weighed several ways (`weigh`)."""
+        rows, postings = [], []
+        for row, grams in enumerate(position_grams):
+            for gram in grams:
+                posting = self.postings.get(gram)
+                if posting is not None:
+                    rows.append(row)
+                    postings.append(posting)
+        matched = np.zeros(len(position_grams) * self.size, dtype=np.float32)
+        if postings:
+            # All postings at once: numpy's per-call overhead, not the corpus, dominates here.
+            lengths = [len(posting[0]) for posting in postings]
+            cells = np.repeat(np.array(rows, dtype=np.int64) * self.size, lengths)
+            cells += np.concatenate([posting[0] for posting in postings])
+            np.maximum.at(matched, cells, np.concatenate([posting[1] for posting in postings]))
+        return matched.reshape(len(position_grams), self.size)
+
+    @staticmethod
+    def weigh(matched: np.ndarray, weights: Sequence[float]) -> np.ndarray:
+        """The weighted sum of `matches` rows: each item's matched weight of the question."""
+        if not len(matched):
+            return np.zeros(matched.shape[1], dtype=np.float32)
+        return np.asarray(weights, dtype=np.float32) @ matched
 
 
 # --------------------------------------------------------------------------- the index
+
+
+@dataclass(slots=True)
+class _Reading:
+    """A question's units read as words, and how every item matches them: built once per
+    question (one search reads its question several times) and kept for the last few."""
+
+    units: list[str]
+    general: list[float]  # each unit's general-language weight
+    joins: list[bool]  # whether units i and i+1 may count as a pair
+    importance: list[float]
+    grams: list[list[str]]  # the item grams at each position
+    char_matches: np.ndarray  # positions × items, see CoverageIndex.matches
+    _sound_matches: np.ndarray | None = None
+
+    def sound_matches(self, pinyin: CoverageIndex) -> np.ndarray:
+        if self._sound_matches is None:
+            units = self.units
+            pairs = half_sound_pairs(units, [pinyin_of(u) for u in units])
+            # two grams per pair of neighbouring units
+            grams = [
+                pairs[2 * i - 2 : 2 * i + 2] if i > 0 else pairs[0:2] for i in range(len(units))
+            ]
+            self._sound_matches = pinyin.matches(grams)
+        return self._sound_matches
 
 
 @dataclass(frozen=True, slots=True)
@@ -515,7 +555,7 @@ class ReportIndex:
         # changes after it is built: Services fills it from the database and on each fix.
         self.learned: dict[str, str] = {}
         self._general = general_frequencies()
-        self._readings: dict[tuple[str, ...], tuple[list[float], list[bool]]] = {}
+        self._readings: dict[tuple[str, ...], _Reading] = {}
         self._section_shares: dict[tuple[int, str], np.ndarray] = {}
         self.has_figures = np.array([bool(i.figures) for i in self.items], dtype=bool)
         by_date = sorted(range(len(self.items)), key=lambda i: self.items[i].sort_key())
@@ -561,6 +601,10 @@ class ReportIndex:
         self._english_vocab = list(self.words.postings)
         self._english_names = [name for name in self.people if name.isascii()]
         self._longest_name = max((len(n) for n in (*self.people, *self.entities)), default=0)
+
+    def forget_questions(self) -> None:
+        """Drop what was remembered of recent questions (benchmarks time every search cold)."""
+        self._readings.clear()
 
     # -- building
 
@@ -899,10 +943,9 @@ class ReportIndex:
             return np.zeros(len(self.items), dtype=np.float32)
         return self.chars.score_grams(position_grams, weights)
 
-    def _reading(self, units: Sequence[str]) -> tuple[list[float], list[bool]]:
+    def _reading(self, units: Sequence[str]) -> _Reading:
         """A question's units read as words: each unit's general-language weight, and for each
-        neighbouring pair whether it may count as a pair (same word, or both content).
-        Remembered for the last few questions: one search reads its question several times."""
+        neighbouring pair whether it may count as a pair (same word, or both content)."""
         key = tuple(units)
         cached = self._readings.get(key)
         if cached is not None:
@@ -912,10 +955,15 @@ class ReportIndex:
             words[i] == words[i + 1] or min(general[i], general[i + 1]) >= FILLER_EDGE
             for i in range(len(units) - 1)
         ]
+        grams = [self.chars.grams_at(units, i, joins) for i in range(len(units))]
+        importance = self.chars.importance_of(grams)
+        reading = _Reading(
+            list(units), general, joins, importance, grams, self.chars.matches(grams)
+        )
         if len(self._readings) >= READINGS_KEPT:
             self._readings.clear()
-        self._readings[key] = (general, joins)
-        return general, joins
+        self._readings[key] = reading
+        return reading
 
     def content_scores(self, query: Query) -> np.ndarray:
         if query.english:
@@ -929,38 +977,28 @@ class ReportIndex:
         units = units_of(query.content)
         if len(units) < 2 and not (units and len(units[0]) > 1):
             return np.zeros(len(self.items), dtype=np.float32)
-        general, joins = self._reading(units)
-        importance = self.chars.importance(units, joins)
-        by_chars = self._coverage(
-            self.chars, [self.chars.grams_at(units, i, joins) for i in range(len(units))],
-            importance, general,
-        )  # fmt: skip
+        reading = self._reading(units)
+        by_chars = self._coverage(reading.char_matches, reading.importance, reading.general)
         if by_chars.size and float(by_chars.max()) >= PINYIN_FACTOR:
             return by_chars  # sound (at most PINYIN_FACTOR) cannot beat a match this good
         # Same importance as by characters: sound may rescue a typo, never make a word unknown
         # to the report look common.
-        sounds = [pinyin_of(u) for u in units]
-        pairs = half_sound_pairs(units, sounds)  # two grams per pair of neighbouring units
-        position_grams = [
-            pairs[2 * i - 2 : 2 * i + 2] if i > 0 else pairs[0:2] for i in range(len(units))
-        ]
-        by_sound = self._coverage(self.pinyin, position_grams, importance, general)
+        by_sound = self._coverage(
+            reading.sound_matches(self.pinyin), reading.importance, reading.general
+        )
         return np.maximum(by_chars, by_sound * PINYIN_FACTOR)
 
     @staticmethod
     def _coverage(
-        index: CoverageIndex,
-        position_grams: Sequence[Sequence[str]],
-        importance: Sequence[float],
-        general: Sequence[float],
+        matches: np.ndarray, importance: Sequence[float], general: Sequence[float]
     ) -> np.ndarray:
         """The share of the question an item covers, where the words it does *not* cover
         count by how informative they are in Chinese at large: filler that no item has
         (了解一下, 给我讲讲) barely lowers the score, a content word no item has (深圳) does."""
-        matched = index.score_grams(position_grams, importance) * sum(importance)
+        matched = CoverageIndex.weigh(matches, importance)
         discounted = [w * g for w, g in zip(importance, general, strict=True)]
         total = sum(discounted)
-        matched_discounted = index.score_grams(position_grams, discounted) * total
+        matched_discounted = CoverageIndex.weigh(matches, discounted)
         denominator = matched + total - matched_discounted
         safe = np.where(denominator > 0, denominator, 1.0)
         return np.where(denominator > 0, matched / safe, 0.0).astype(np.float32)
@@ -1151,9 +1189,10 @@ class ReportIndex:
             )  # fmt: skip
         else:
             units = units_of(query.content)
+            # Pairs across word boundaries count here (the topic's words are few and short).
             coverage = self._section_coverage(
                 self.section_chars, self.chars, units, self.chars.importance(units),
-                self._reading(units)[0],
+                self._reading(units).general,
             )  # fmt: skip
         if not coverage.size:
             return None
@@ -1195,27 +1234,27 @@ class ReportIndex:
         count = len(self.section_list)
         if not units or not count:
             return np.zeros(count, dtype=np.float32)
-        matched = np.zeros(count, dtype=np.float32)
-        matched_discounted = np.zeros(count, dtype=np.float32)
+        own_grams = [sections.grams_at(units, position) for position in range(len(units))]
+        own = sections.matches(own_grams)
         evidence = np.zeros(count, dtype=bool)
-        for position in range(len(units)):
-            own = np.zeros(count, dtype=np.float32)
-            for gram in sections.grams_at(units, position):
-                indexes, weights = sections.postings[gram]
-                own[indexes] = np.maximum(own[indexes], weights)
-                # A filler character (事 of 故事) names no topic; a content one (奖) may.
+        shared = np.zeros_like(own)
+        for position, grams in enumerate(own_grams):
+            for gram in grams:
+                indexes = sections.postings[gram][0]
+                # A filler character (事 of 故事) names no topic; a content one (奖) may. Only
+                # a word few topics share names a topic (广州 is in several titles).
                 if len(indexes) <= SECTION_EVIDENCE_MAX and (
                     len(gram) > 1 or general[position] >= FILLER_EDGE
                 ):
-                    # Only a word few topics share names a topic (广州 is in several titles).
                     evidence[indexes] = True
-            shared = np.zeros(count, dtype=np.float32)
             for gram in items.grams_at(units, position):
-                shared = np.maximum(shared, self._shared_by_sections(items, gram))
-            covered = np.maximum(own, shared)
-            matched += importance[position] * covered
-            matched_discounted += importance[position] * general[position] * covered
-        total = sum(w * g for w, g in zip(importance, general, strict=True))
+                np.maximum(shared[position], self._shared_by_sections(items, gram),
+                           out=shared[position])  # fmt: skip
+        covered = np.maximum(own, shared)
+        matched = CoverageIndex.weigh(covered, importance)
+        discounted = [w * g for w, g in zip(importance, general, strict=True)]
+        matched_discounted = CoverageIndex.weigh(covered, discounted)
+        total = sum(discounted)
         denominator = matched + total - matched_discounted
         coverage = np.where(denominator > 0, matched / np.where(denominator > 0, denominator, 1), 0)
         return np.where(evidence, coverage, 0.0).astype(np.float32)
@@ -1240,7 +1279,7 @@ class ReportIndex:
             return None
         units = units_of(query.content)
         # A phrase that begins or ends in filler (台湾青年在) is unique by accident.
-        content = [w > FILLER_EDGE for w in self._reading(units)[0]]
+        content = [w > FILLER_EDGE for w in self._reading(units).general]
         postings = self.chars.postings
         best: tuple[int, int] | None = None  # (length, item)
         for start in range(len(units) - 1):
@@ -1339,28 +1378,14 @@ class ReportIndex:
         units = units_of(query.content)
         if not units:
             return 0.0
-        general, joins = self._reading(units)
-        importance = self.chars.importance(units, joins)
-        weights = [w * g for w, g in zip(importance, general, strict=True)]
-        grams = [self.chars.grams_at(units, i, joins) for i in range(len(units))]
-        if all(self._has_any(item_index, position_grams) for position_grams in grams):
+        reading = self._reading(units)
+        weights = [w * g for w, g in zip(reading.importance, reading.general, strict=True)]
+        column = reading.char_matches[:, item_index]
+        if bool((column > 0).all()):
             return math.inf  # the item has every word of the question, common ones too (信息)
-        by_chars = float(self.chars.score_grams(grams, weights)[item_index]) * sum(weights)
-        sounds = [pinyin_of(u) for u in units]
-        pairs = half_sound_pairs(units, sounds)
-        sound_grams = [
-            pairs[2 * i - 2 : 2 * i + 2] if i > 0 else pairs[0:2] for i in range(len(units))
-        ]
-        by_sound = float(self.pinyin.score_grams(sound_grams, weights)[item_index]) * sum(weights)
+        by_chars = float(np.dot(weights, column))
+        by_sound = float(np.dot(weights, reading.sound_matches(self.pinyin)[:, item_index]))
         return max(by_chars, by_sound * PINYIN_FACTOR)
-
-    def _has_any(self, item_index: int, grams: Sequence[str]) -> bool:
-        for gram in grams:
-            items = self.chars.postings[gram][0]
-            found = int(np.searchsorted(items, item_index))
-            if found < len(items) and int(items[found]) == item_index:
-                return True
-        return False
 
     def _ranked_result(self, query: Query, scores: np.ndarray, limit: int) -> SearchResult:
         order = np.argsort(-scores, kind="stable")[:limit]
