@@ -46,7 +46,13 @@ SEE_ALSO: dict[str, tuple[str, ...]] = {
     "entrepreneurial": ("entrepreneurship",),
     "taiwanese": ("taiwan compatriot", "taiwan"),
     "film": ("movie",),
+    "crossstrait": ("taiwan mainland", "both side"),
 }
+# A word the dictionary glosses only in another form: the agent noun, the verb, the action
+# (mediator → mediate, mediation; exhibitor → exhibition). Tried only when the word itself has
+# no entry.
+_DERIVED = (("ator", ("ate", "ation")), ("or", ("", "ion")), ("er", ("", "e")),
+            ("ion", ("", "e")), ("al", ("",)), ("ship", ("",)))  # fmt: skip
 _STOP = frozenset(
     {"a", "an", "the", "to", "of", "in", "on", "at", "for", "and", "or", "by", "with", "from"}
     | {"as", "be", "is", "are", "was", "one", "sb", "sth", "esp", "etc", "oneself", "someone"}
@@ -110,6 +116,13 @@ def _cedict_entries(path: Path, vocabulary: str) -> Iterator[tuple[str, str]]:
             match = _LINE.match(line)
             if match is not None:
                 yield simplified, match.group(3)
+
+
+def _derived(word: str) -> Iterator[str]:
+    for ending, replacements in _DERIVED:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            for replacement in replacements:
+                yield word[: -len(ending)] + replacement
 
 
 def _pairs(node: Any) -> Iterator[tuple[str, str]]:
@@ -205,6 +218,8 @@ class EnglishBridge:
 
     def _lookup(self, key: str) -> list[str]:
         found = list(self._table.get(key, ()))
+        if not found and " " not in key:
+            found = next((list(self._table[k]) for k in _derived(key) if k in self._table), [])
         for other in SEE_ALSO.get(key, ()):
             found.extend(c for c in self._table.get(other, ()) if c not in found)
         return found[:MAX_CANDIDATES]

@@ -88,6 +88,18 @@ def test_names_and_phrases_from_the_parallel_data(bridge: EnglishBridge) -> None
     )
 
 
+def test_a_word_glossed_only_in_another_form_is_found_by_that_form(
+    bridge: EnglishBridge,
+) -> None:
+    # CC-CEDICT glosses 调解 as "to mediate", never "mediator"; nor 两岸 as "cross-strait".
+    (mediator,) = bridge.chinese_for(["mediator"])
+    assert "调解" in mediator
+    (cross_strait,) = bridge.chinese_for(["cross-strait"])
+    assert "两岸" in cross_strait
+    # A word with an entry of its own keeps it: no guessing from its ending.
+    assert bridge.chinese_for(["forum"])[0][0] == "论坛"
+
+
 def test_parallel_data_alone_without_the_dictionary(vocabulary: str) -> None:
     only = EnglishBridge(vocabulary, use_cedict=False, parallel=parallel_pairs([REPORT]))
     assert only.entries == 0
