@@ -9,6 +9,9 @@ python -m bot eval [-v]            answer quality: dev sets (search) beside the 
 python -m bot eval --through-bot   every set through the real bot on the local emulator
 python -m bot eval --questions F   one question file (the old table, with top-3)
 python -m bot eval --dialogues     follow-ups: the dialogues played turn by turn through the bot
+python -m bot eval --ingested SOURCE QUESTIONS [--alongside]
+                                   a report nobody enriched: ingest SOURCE alone (or beside
+                                   data/'s reports) and ask its own QUESTIONS through the bot
 python -m bot bench [--quick]      search, index and whole-bot speed figures
 python -m bot ask QUESTION         print the answer as the bot would render it
 python -m bot aliases export       write the answers fixed in the chat into the reports' YAML
@@ -76,6 +79,20 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="play the dialogues (default data/eval/dialogues.yaml) through the real bot",
     )
+    evaluate.add_argument(
+        "--ingested",
+        nargs=2,
+        type=Path,
+        default=None,
+        metavar=("SOURCE", "QUESTIONS"),
+        help="ingest SOURCE into a scratch data folder and ask QUESTIONS (positions such as "
+        "T1-3) through the bot",
+    )
+    evaluate.add_argument(
+        "--alongside",
+        action="store_true",
+        help="with --ingested: keep data/'s reports loaded too",
+    )
     evaluate.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     bench = sub.add_parser("bench", help="speed figures")
     bench.add_argument("--quick", action="store_true", help="fewer rounds (for smoke tests)")
@@ -111,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_add(args.source, args.id)
         if command == "ingest":
             return cmd_ingest(args.source, args.output, args.id, args.force)
+        if command == "eval" and args.ingested is not None:
+            source, questions = args.ingested
+            return cmd_eval_ingested(source, questions, args.alongside, args.verbose)
         if command == "eval" and args.dialogues is not None:
             return cmd_eval_dialogues(args.dialogues, args.verbose)
         if command == "eval":
@@ -240,6 +260,45 @@ def cmd_eval(questions_path: Path | None, verbose: bool, through_bot: bool = Fal
         if not misses:
             continue
         print(f"\n{report.name}: {len(misses)} miss(es)" + ("" if verbose else " (-v lists them)"))
+        if verbose:
+            for outcome in misses:
+                print("  " + describe_failure(outcome))
+    return 0
+
+
+def cmd_eval_ingested(source: Path, questions_path: Path, alongside: bool, verbose: bool) -> int:
+    """A report added by ingest alone, with no hand enrichment, asked its own questions through
+    the real bot: what the next office's report gets on the day it is dropped in."""
+    import shutil
+    import tempfile
+
+    from bot.eval_bot import evaluate_through_bot
+    from bot.evaluation import describe_failure, load_questions
+
+    data_dir = _data_dir()
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        shutil.copy(data_dir / "lexicon.yaml", folder)  # shared by every report, as in data/
+        (folder / "source").mkdir()
+        (folder / "reports").mkdir()
+        if alongside:
+            shutil.copytree(data_dir / "reports", folder / "reports", dirs_exist_ok=True)
+            shutil.copytree(data_dir / "source", folder / "source", dirs_exist_ok=True)
+        copied = folder / "source" / source.name
+        shutil.copy(source, copied)
+        report_id = report_id_for(source)
+        ingest(copied, folder / "reports" / f"{report_id}.yaml", report_id)
+        kb = load_kb(folder)
+        added = next(r for r in kb.reports if r.id == report_id)
+        questions = load_questions(questions_path, set(kb.items), positions_in=added)
+        report = evaluate_through_bot(kb, questions, questions_path.stem)
+    where = "beside data/'s reports" if alongside else "alone"
+    print(f"{source.name} ingested {where}; {questions_path} (judged by {report.via})")
+    print(report.table())
+    print(f"\n{len(report.outcomes)} questions through the bot in {report.seconds:.1f} s")
+    misses = report.failures()
+    if misses:
+        print(f"{len(misses)} miss(es)" + ("" if verbose else " (-v lists them)"))
         if verbose:
             for outcome in misses:
                 print("  " + describe_failure(outcome))

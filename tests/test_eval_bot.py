@@ -7,6 +7,7 @@ from a fresh user in a private chat, exactly as `python -m bot eval` asks the te
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -279,3 +280,24 @@ def test_cli_one_file_on_the_search_by_default(
     assert main(["eval", "--questions", str(EVAL / "holdout.yaml")]) == 0
     assert asked == []
     assert "judged by search" in capsys.readouterr().out.splitlines()[0]
+
+
+def test_a_report_nobody_enriched_is_measured_through_the_bot(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`eval --ingested`: the fictional 深圳 report ingested into a scratch folder and asked its
+    own questions (by position) through the real bot; data/ itself is left alone."""
+    questions = tmp_path / "questions.yaml"
+    questions.write_text(
+        "- {q: 陈启航什么时候到前海考察, category: name, expect: [T1-1], kind: single}\n"
+        "- {q: 今天天气怎么样, category: offtopic, expect: [], kind: none}\n",
+        encoding="utf-8",
+    )
+    before = sorted(p.name for p in (DEFAULT_DATA_DIR / "reports").iterdir())
+    source = EVAL / "fiction" / "2024-shenzhen-report.txt"
+    assert main(["eval", "--ingested", str(source), str(questions)]) == 0
+    out = capsys.readouterr().out
+    assert "ingested alone" in out and "judged by bot" in out
+    assert re.search(r"^all +2 +1\.000", out, re.MULTILINE)
+    assert "off-topic refusal rate: 1.000" in out
+    assert sorted(p.name for p in (DEFAULT_DATA_DIR / "reports").iterdir()) == before
