@@ -192,6 +192,13 @@ def test_titles(text: str, expected: str) -> None:
     assert draft_title(text, extract_people(text)) == expected
 
 
+def test_a_long_title_is_cut_between_words_not_inside_one() -> None:
+    text = "市委台办获第十届台湾青年岭南行优秀组织奖和优秀交流成果一等奖。"
+    title = draft_title(text)
+    assert len(title) <= TITLE_MAX
+    assert title == "获第十届台湾青年岭南行优秀组织奖"
+
+
 def test_every_title_is_short_and_made_of_the_text() -> None:
     for item in parse_source(SAMPLE_TXT).items():
         title = enrich_item(item["text"], 2024)["title"]

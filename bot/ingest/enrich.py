@@ -591,12 +591,29 @@ def draft_title(text: str, people: list[dict[str, str]] | None = None) -> str:
         first = step(first).strip("，,。、 ") or first
     if len(first) <= TITLE_MAX:
         return first or text[:TITLE_MAX]
-    cut = first[:TITLE_MAX]
+    cut = _cut_at_word(first, TITLE_MAX)
     # Never leave a title mark open: drop an unclosed 《 (the name is cut anyway).
     if cut.count("《") > cut.count("》"):
         at = cut.rfind("《")
         cut = cut[:at] + cut[at + 1 :]
     return cut.rstrip("，,、 与和及的") or first[:TITLE_MAX]
+
+
+def _cut_at_word(text: str, limit: int) -> str:
+    """The longest run of whole words (by general-language segmentation) within `limit`
+    characters: "……优秀组织奖和优秀交" is cut before 优秀交流, not inside it."""
+    from bot.wordfreq import general_frequencies
+
+    cut = ""
+    for word in general_frequencies().segment(text[: limit + 8]):
+        if len(cut) + len(word) > limit:
+            break
+        cut += word
+    if len(cut) < limit // 2:
+        return text[:limit]
+    # A list cut short reads as cut: end at its last whole member (…优秀组织奖, not …奖和优秀).
+    joint = max(cut.rfind(mark) for mark in "和与及、")
+    return cut[:joint] if joint >= limit // 2 else cut
 
 
 def enrich_item(text: str, year: int | None) -> dict[str, Any]:
