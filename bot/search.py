@@ -17,7 +17,7 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -88,6 +88,7 @@ SECTION_SHARES_KEPT = 20_000
 UNIQUE_PHRASE_POSTINGS = 64
 UNIQUE_PHRASE_MARGIN = 0.2
 FILLER_EDGE = 0.3
+WEAK_PAIR = 0.5
 
 FIELD_WEIGHTS = {
     "title": 1.0,
@@ -421,7 +422,11 @@ class CoverageIndex:
             return np.zeros(self.size, dtype=np.float32)
         return self.weigh(self.matches(position_grams), weights) / total
 
-    def matches(self, position_grams: Sequence[Sequence[str]]) -> np.ndarray:
+    def matches(
+        self,
+        position_grams: Sequence[Sequence[str]],
+        weak: Collection[str] = (),
+    ) -> np.ndarray:
         """For each question position (rows), how well each item (columns) matches it: the
         best field weight among the position's grams, 0 where none. Built once per question
         and weighed several ways (`weigh`)."""
@@ -431,7 +436,9 @@ class CoverageIndex:
                 posting = self.postings.get(gram)
                 if posting is not None:
                     rows.append(row)
-                    postings.append(posting)
+                    postings.append(
+                        (posting[0], posting[1] * WEAK_PAIR) if gram in weak else posting
+                    )
         matched = np.zeros(len(position_grams) * self.size, dtype=np.float32)
         if postings:
             # All postings at once: numpy's per-call overhead, not the corpus, dominates here.
@@ -463,6 +470,7 @@ class _Reading:
     importance: list[float]
     grams: list[list[str]]  # the item grams at each position
     char_matches: np.ndarray  # positions × items, see CoverageIndex.matches
+    weak: frozenset[str] = frozenset()  # pairs across two whole words
     _sound_matches: np.ndarray | None = None
 
     def sound_matches(self, pinyin: CoverageIndex) -> np.ndarray:
@@ -473,7 +481,14 @@ class _Reading:
             grams = [
                 pairs[2 * i - 2 : 2 * i + 2] if i > 0 else pairs[0:2] for i in range(len(units))
             ]
-            self._sound_matches = pinyin.matches(grams)
+            weak = {
+                gram
+                for pair in self.weak
+                for gram in half_sound_pairs(
+                    pair.split("\t"), [pinyin_of(u) for u in pair.split("\t")]
+                )
+            }
+            self._sound_matches = pinyin.matches(grams, weak)
         return self._sound_matches
 
 
@@ -957,9 +972,18 @@ class ReportIndex:
         ]
         grams = [self.chars.grams_at(units, i, joins) for i in range(len(units))]
         importance = self.chars.importance_of(grams)
+        # A pair that straddles two whole words (湾大 of 台湾|大选) is weak evidence: the
+        # item's 湾大 may be 台湾|大学生.
+        size = Counter(words)
+        weak = {
+            f"{units[i]}\t{units[i + 1]}"
+            for i in range(len(units) - 1)
+            if words[i] != words[i + 1] and min(size[words[i]], size[words[i + 1]]) > 1
+        }
         reading = _Reading(
-            list(units), general, joins, importance, grams, self.chars.matches(grams)
-        )
+            list(units), general, joins, importance, grams, self.chars.matches(grams, weak),
+            weak=frozenset(weak),
+        )  # fmt: skip
         if len(self._readings) >= READINGS_KEPT:
             self._readings.clear()
         self._readings[key] = reading
@@ -1149,6 +1173,15 @@ class ReportIndex:
             return SearchResult(query, "list", tuple(hits), section=topic)
         if (unique := self._unique_phrase_item(query)) is not None:
             # A phrase of the question that only one item has: that item comes first.
+            found = self.ordinals[unique]
+            if query.ordinals and found and not query.ordinals & found:
+                # 第十届穗台青年论坛 names the 第九届's item, in another edition: the report does
+                # not have that one, whatever else holds a 第十届.
+                near = (Hit(self.items[unique], float(scores[unique]), ("near miss",)),)
+                return SearchResult(
+                    query, "none", near_misses=near, reason="detail: edition",
+                    suggestions=self.suggest(query, scores),
+                )  # fmt: skip
             top = float(scores.max())
             if float(scores[unique]) >= top - UNIQUE_PHRASE_MARGIN:
                 # The others fall behind by more than a name tie, so it is answered alone.

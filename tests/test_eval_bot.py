@@ -35,7 +35,7 @@ ENGLISH = "When did Song Tao visit Guangzhou"  # visits-02, answered in English
 LIST = "有哪些领导来广州考察过"  # the 11 visits, as a topic list
 REFUSAL = "今天天气怎么样"  # not in the report
 CLOSEST = "台湾调解员咋回事"  # integration-03, framed as the closest the report has
-CLOSEST_OFFTOPIC = "台湾大选结果怎么样"  # an off-topic question the bot answers as closest
+CLOSEST_OFFTOPIC = "广州台湾青年个人所得税优惠"  # an off-topic question the bot answers as closest
 NO_WORDS = "👍👍"  # off-topic; the bot asks for a real question instead of searching
 SAMPLES = (SINGLE, TRADITIONAL, ENGLISH, LIST, REFUSAL, CLOSEST, CLOSEST_OFFTOPIC, NO_WORDS)
 

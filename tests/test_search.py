@@ -402,6 +402,9 @@ def test_a_detail_the_item_does_not_give_is_not_answered_with_it(index: ReportIn
         result = index.search(question)
         assert result.kind == "none", question
         assert result.near_misses, question  # the item is still offered as a "maybe"
+    # The forum's own item is the one offered, not another 第十届 event (岭南行).
+    offered = index.search("第十届穗台青年论坛几时举办").near_misses
+    assert [hit.item.id for hit in offered] == ["exchange-03"]
     # The same items answer when the question asks what they do say.
     assert ids(index.search("穗台经贸论坛有多少人参加"))[:1] == ["economy-03"]
     assert ids(index.search("台协33周年庆典签约多少"))[:1] == ["economy-04"]
@@ -411,6 +414,12 @@ def test_a_detail_the_item_does_not_give_is_not_answered_with_it(index: ReportIn
 def test_cantonese_words_read_as_mandarin(index: ReportIndex) -> None:
     assert ids(index.search("宋涛系几时嚟广州考察嘅"))[:1] == ["visits-02"]
     assert set(ids(index.search("岭南行总闭营有边啲领导嚟咗？"))) >= {"visits-04", "visits-07"}
+
+
+def test_a_pair_across_two_whole_words_is_weak_evidence(index: ReportIndex) -> None:
+    # 湾大 of 台湾|大选 is also the 湾大 of 台湾|大学生: no ground for "the closest" item.
+    assert index.search("台湾大选结果怎么样").kind == "none"
+    assert ids(index.search("台湾大学生暑假实习"))[:1] == ["youth-02"]
 
 
 def test_a_pair_across_filler_is_no_evidence(index: ReportIndex) -> None:

@@ -543,6 +543,7 @@ def extract_keywords(
 TITLE_DATE = re.compile(
     r"^(?:\d{4}年(?:度)?)?(?:\d{1,2}月(?:\d{1,2}[日号])?)?(?:上旬|中旬|下旬|初|底|间|期间)?[，,、]?"
 )
+QUOTED_SLOGAN = re.compile(r"“[^“”—]*——([^“”—]{6,})”")
 TITLE_LEAD = re.compile(rf"^(?:{DATE_LABEL.pattern})[，,]?")
 PROTECTED = re.compile(r"《[^《》]*》|“[^“”]*”|「[^「」]*」|（[^（）]*）|\([^()]*\)")
 SUBJECT = re.compile(
@@ -578,6 +579,9 @@ def draft_title(text: str, people: list[dict[str, str]] | None = None) -> str:
             first = first.replace(person["role"] + person["name"], person["name"])
     steps = (
         lambda t: re.sub(r"（[^（）]*）|\([^()]*\)", "", t),  # asides in brackets
+        # “筑梦珠江 展翅飞翔——2023年台湾大学生广州实习体验活动”: the slogan says less than
+        # the name after the dash.
+        lambda t: QUOTED_SLOGAN.sub(lambda m: "“" + TITLE_DATE.sub("", m[1], count=1) + "”", t),
         lambda t: re.sub(r"[“”「」\"]", "", t),  # quotation marks
         lambda t: re.split(r"——|—|暨|，", t)[0] if len(re.split(r"——|—|暨|，", t)[0]) >= 8 else t,
         lambda t: (
