@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from bot.report import Item, ItemDate, KnowledgeBase, Section
-from bot.search import SearchResult
+from bot.search import SearchResult, pinyin_name
 from bot.texts import Html, Texts, escape, texts_for
 
 MESSAGE_LIMIT = 4096
@@ -239,6 +239,11 @@ def render_not_found(kb: KnowledgeBase, result: SearchResult, texts: Texts) -> H
     elif reason.startswith("unnamed office holder: "):
         office = texts.convert(reason.removeprefix("unnamed office holder: "))
         message = Html(f"{message}\n{texts.get('not_found_reason_office', office=office)}")
+    elif reason.startswith("unmentioned person: "):
+        person = texts.convert(reason.removeprefix("unmentioned person: "))
+        if texts.language == "en":
+            person = pinyin_name(person).title() or person  # 韩国瑜 → Han Guoyu
+        message = Html(f"{message}\n{texts.get('not_found_reason_person', person=person)}")
     elif reason.startswith("detail: "):
         message = Html(f"{message}\n{texts.get('not_found_reason_detail')}")
     elif reason.startswith("other edition: "):

@@ -141,6 +141,21 @@ _WHO_PATTERN = re.compile(r"([^是]{2,16}?)(?:到底|究竟)?(?:是谁|是哪位
 _ENGLISH_MAY_MONTH = re.compile(r"\b(?:in|of|since|during|early|late) may\b|\bmay (?:19|20)\d\d\b")
 _ENGLISH_WHAT_DONE = re.compile(r"\bwhat (?:did|does|has|have)\b.*\b(?:do|done)\b")
 _ENGLISH_PLURAL_ASKED = re.compile(r"\b(?:what|which)(?: \w+)? \w{3,}s\b")
+# A person the question names and the report never mentions ("陈斌有没有表扬广州"): a common
+# surname, then one or two characters, between a role word or the start and a verb or particle.
+COMMON_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
+    "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾"
+    "毛郝龚邵万钱严覃武戴莫孔向汤赖柯连洪习萧游施庄翁詹"
+)
+_BEFORE_NAME = re.compile(
+    r"(?:^|[，,。？?！!、：:\s]|长|主任|发言人|书记|主席|委员|总统|领导人|议员|理事|先生|女士)$"
+)
+_AFTER_NAME = re.compile(
+    r"^(?:有没有|有冇|有无|是谁|是|在|来|去|到|出席|参加|会见|见过|见|讲|说|访|和|与|跟|的|曾|也|还|"
+    r"系|嚟|以前|[，,？?。！!]|吗|呢|$)"
+)
+NAME_WEIGHT = 0.9  # a name is rare in Chinese at large; 林业, 高质 are not names
 _ORDINAL = re.compile(r"第([0-9]{1,3}|[一二三四五六七八九十]{1,3})届|(首)届")
 
 
@@ -586,6 +601,11 @@ class ReportIndex:
             self._index_item(index, item)
         self.item_text = [self._analyse(item.text).normalized for item in self.items]
         self.ordinals = [_ordinals(text) for text in self.item_text]
+        self._known_text = "|".join(
+            [*self.item_text, *(normalize(r.intro) for r in kb.reports),
+             *(normalize(i.title) for i in self.items)]
+        )  # fmt: skip
+        self._name_sounds = {"".join(map(pinyin_of, name)) for name in self.people if has_cjk(name)}
         self.item_phrases = [
             self.canonical(f"{text}|{normalize(item.title)}")
             for text, item in zip(self.item_text, self.items, strict=True)
@@ -1069,6 +1089,35 @@ class ReportIndex:
             return ""
         return office
 
+    def _unmentioned_person(self, query: Query) -> str:
+        """A person's name in the question that the report never mentions: not in its text,
+        and not a typo of a name it has (宋滔 sounds as 宋涛; 郭永行 shares 郭永 with 郭永航)."""
+        text = query.normalized
+        for start, char in enumerate(text):
+            if char not in COMMON_SURNAMES or not _BEFORE_NAME.search(text[:start]):
+                continue
+            names = [text[start : start + n] for n in (3, 2) if start + n <= len(text)]
+            names = [name for name in names if all(has_cjk(c) for c in name)]
+            # 宋涛还去了哪里: 宋涛 is known, whatever 宋涛还 is.
+            if any(n in self._known_text or self._like_a_known_name(n) for n in names):
+                continue
+            for name in names:
+                if (
+                    _AFTER_NAME.search(text[start + len(name) :])
+                    and self._general.weight(name) >= NAME_WEIGHT
+                ):
+                    return name
+        return ""
+
+    def _like_a_known_name(self, name: str) -> bool:
+        if "".join(map(pinyin_of, name)) in self._name_sounds:
+            return True
+        return any(
+            len(known) == len(name)
+            and sum(a == b for a, b in zip(known, name, strict=True)) >= len(name) - 1
+            for known in self.people
+        )
+
     def _refusal(self, query: Query) -> str:
         if query.smalltalk:
             return "smalltalk"
@@ -1076,6 +1125,8 @@ class ReportIndex:
             return f"unnamed office holder: {office}"
         if query.other_place:
             return f"other place: {query.other_place}"
+        if person := self._unmentioned_person(query):
+            return f"unmentioned person: {person}"
         foreign_years = {
             y
             for y in query.years

@@ -106,6 +106,17 @@ def test_not_found_escapes_the_question(kb: KnowledgeBase, index: ReportIndex) -
         assert question in to_plain(output)
 
 
+def test_not_found_says_which_person_the_report_never_mentions(
+    kb: KnowledgeBase, index: ReportIndex
+) -> None:
+    result = index.search("韩国瑜有没有来过广州")
+    expected = {"zh-hans": "报告没有提到韩国瑜", "zh-hant": "報告沒有提到韓國瑜",
+                "en": "does not mention Han Guoyu"}  # fmt: skip
+    for language, note in expected.items():
+        output = render_not_found(kb, result, texts_for(language))
+        assert note in to_plain(output) and well_formed(output)
+
+
 def test_not_found_cuts_a_long_question(kb: KnowledgeBase, index: ReportIndex) -> None:
     result = index.search("<" * 100)
     output = render_not_found(kb, result, texts_for("zh-hans"))

@@ -425,3 +425,14 @@ def test_a_pair_across_two_whole_words_is_weak_evidence(index: ReportIndex) -> N
 def test_a_pair_across_filler_is_no_evidence(index: ReportIndex) -> None:
     # 问台 (from 问问 + 台湾) is a rare pair in the report, but not a word of the question.
     assert index.search("你好我想问问台湾的事").kind == "none"
+
+
+def test_a_person_the_report_never_mentions_is_refused(index: ReportIndex) -> None:
+    result = index.search("国台办发言人陈斌有没有在发布会上点名表扬广州")
+    assert (result.kind, result.reason) == ("none", "unmentioned person: 陈斌")
+    assert index.search("韩国瑜有没有来过广州").reason == "unmentioned person: 韩国瑜"
+    # Names the report has, and typos of them, are no strangers.
+    assert top(index, "宋滔来广州考察") == "visits-02"
+    assert top(index, "郭永行会见金兰会") == "visits-06"
+    assert top(index, "宋涛还去了哪里") == "visits-02"
+    assert top(index, "黎建南是谁") in {"exchange-01", "story-07"}
