@@ -62,6 +62,8 @@ PINYIN_FACTOR = 0.9
 OOV_IDF_BONUS = 1.0
 # A set question ("获得过哪些奖项") whose words are a topic's own words asks for that topic.
 SECTION_CUTOFF = 0.55
+SECTION_ALONE_CUTOFF = 0.35
+SECTION_ALONE_SHARE = 0.5
 TOPIC_ALONE = 0.9
 TOPIC_LEAD = 0.1
 SECTION_EVIDENCE_MAX = 2
@@ -1286,7 +1288,12 @@ class ReportIndex:
         best = int(np.argmax(coverage))
         best_item = float(scores.max()) if scores.size else 0.0
         if query.wants_set:
-            if float(coverage[best]) < SECTION_CUTOFF or float(coverage[best]) + 0.05 < best_item:
+            # A wordy set question ("……拿到的奖项和荣誉全部列一下") covers less of itself, but a
+            # topic that alone explains it, well ahead of every other, is still the one asked.
+            ranked = np.sort(coverage)[::-1]
+            alone = len(ranked) < 2 or ranked[1] <= ranked[0] * SECTION_ALONE_SHARE
+            cutoff = SECTION_ALONE_CUTOFF if alone else SECTION_CUTOFF
+            if float(coverage[best]) < cutoff or float(coverage[best]) + 0.05 < best_item:
                 return None
         # Without 哪些 / "which", only a question that is all topic words ("讲好广州故事方面做了
         # 什么", "tell me about the publicity work") asks for the topic rather than an item.

@@ -328,6 +328,14 @@ def test_a_set_question_in_a_topics_own_words_gets_the_topic(index: ReportIndex)
     assert youth.section is not None and youth.section.id == "youth"
 
 
+def test_a_wordy_set_question_that_only_one_topic_explains_gets_the_topic(
+    index: ReportIndex,
+) -> None:
+    result = index.search("2023年工作亮点里拿到的奖项和荣誉全部列一下")
+    assert result.kind == "list" and result.section is not None
+    assert result.section.id == "awards"
+
+
 def test_a_specific_set_question_is_not_taken_for_its_topic(index: ReportIndex) -> None:
     result = index.search("11月有哪些领导来广州")
     assert result.section is None
