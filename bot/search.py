@@ -158,6 +158,11 @@ _AFTER_NAME = re.compile(
     r"系|嚟|以前|[，,？?。！!]|吗|呢|$)"
 )
 NAME_WEIGHT = 0.9  # a name is rare in Chinese at large; 林业, 高质 are not names
+# "Which ones" of a counted set (哪七个单位, 分别是哪几家): only an item that lists them answers.
+_WHICH_ONES = re.compile(
+    r"(?:哪|边)(?:[0-9]+|[一二三四五六七八九十两几])(?:个|家|位|名|项|所|条|部|篇|场|地方)"
+    r"|分别(?:是|系|叫|为|有)"
+)
 _ORDINAL = re.compile(r"第([0-9]{1,3}|[一二三四五六七八九十]{1,3})届|(首)届")
 
 
@@ -1201,6 +1206,8 @@ class ReportIndex:
             f.unit.endswith("元") for f in item.figures
         ):
             return "money"
+        if _WHICH_ONES.search(text) and "、" not in item.text:
+            return "which ones"  # 那3家台资企业分别是哪几家: the item counts them, names none
         word = asks(self._detail_words, "detail")
         # The item's own words include its aliases: a question an admin taught it (an exported
         # fix) may ask for such a detail.
