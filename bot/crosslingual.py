@@ -34,6 +34,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _LINE = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_ACRONYM = re.compile(r"\(([A-Z]{2,8})\)$")
 # Senses that say nothing an English question would ask for.
 _SKIP_SENSE = re.compile(
     r"^(cl:|variant of|old variant|see |used in|surname|abbr\. for|also written|japanese |"
@@ -90,6 +91,15 @@ def _senses(glosses: str) -> Iterator[str]:
             sense = sense.split(",")[0].strip()
             sense = sense.removeprefix("to ").removeprefix("a ").removeprefix("the ")
             yield sense
+
+
+def _acronyms(glosses: str) -> Iterator[str]:
+    """ "Association for Relations Across the Taiwan Straits (ARATS)" → "ARATS": an acronym
+    that closes a whole gloss names the headword itself."""
+    for raw in glosses.split("/"):
+        found = _ACRONYM.search(raw.strip())
+        if found:
+            yield found.group(1)
 
 
 def _cedict_entries(path: Path, vocabulary: str) -> Iterator[tuple[str, str]]:
@@ -176,6 +186,9 @@ class EnglishBridge:
         if path is not None:
             for chinese, glosses in _cedict_entries(path, vocabulary):
                 self.entries += 1
+                for acronym in _acronyms(glosses):
+                    link = scores[english_key(acronym)]
+                    link[chinese] = max(link[chinese], _WHOLE)
                 for sense in _senses(glosses):
                     key = english_key(sense)
                     words = [w for w in key.split() if w not in _STOP]

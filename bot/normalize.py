@@ -131,12 +131,13 @@ def normalize(text: str) -> str:
 
 
 def english_words(text: str) -> list[str]:
-    return _WORDS.findall(unicodedata.normalize("NFKC", text).lower())
+    return _WORDS.findall(unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'"))
 
 
 def english_stem(word: str) -> str:
     """Plural to singular and -ed/-ing to the stem, enough for matching (businesses →
-    business, cities → city, visited → visit, telling → tell)."""
+    business, cities → city, visited → visit, telling → tell); a possessive goes first."""
+    word = word.removesuffix("'s")
     if len(word) > 6 and word.endswith("ing"):
         return word[:-3]
     if len(word) > 5 and word.endswith("ed") and not word.endswith("eed"):

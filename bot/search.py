@@ -51,6 +51,7 @@ SET_CONTENT_FLOOR = 0.35
 SET_FLOOR = 0.4
 SET_MARGIN = 0.25
 DATED_RELATIVE = 0.5
+DATED_LEAD = 0.1
 NEAR_MISS = 0.35
 ENTITY_SET_MAX = 8
 MAX_SET_HITS = 50
@@ -141,7 +142,9 @@ _WHO_PATTERN = re.compile(r"([^是]{2,16}?)(?:到底|究竟)?(?:是谁|是哪位
 # "what did the office do on economic cooperation": the work of a field, not one event
 # "may" is a month after in/of/since or before a year or day, else a verb ("may I ask")
 _ENGLISH_MAY_MONTH = re.compile(r"\b(?:in|of|since|during|early|late) may\b|\bmay (?:19|20)\d\d\b")
-_ENGLISH_WHAT_DONE = re.compile(r"\bwhat (?:did|does|has|have)\b.*\b(?:do|done)\b")
+_ENGLISH_WHAT_DONE = re.compile(
+    r"\bwhat (?:did|does|has|have)\b.*\b(?:do|done)\b|\bwhat (?:happened|was (?:held|done))\b"
+)
 _ENGLISH_PLURAL_ASKED = re.compile(r"\b(?:what|which)(?: \w+)? \w{3,}s\b")
 # A person the question names and the report never mentions ("陈斌有没有表扬广州"): a common
 # surname, then one or two characters, between a role word or the start and a verb or particle.
@@ -612,6 +615,17 @@ class ReportIndex:
             [*self.item_text, *(normalize(r.intro) for r in kb.reports),
              *(normalize(i.title) for i in self.items)]
         )  # fmt: skip
+        self._title_pairs = {
+            pair
+            for r in kb.reports
+            for pair in itertools.pairwise(units_of(self.canonical(normalize(r.title))))
+        }
+        self._title_words = {
+            english_stem(word)
+            for r in kb.reports
+            for word in english_words(f"{r.title_en} {r.city_en}")
+            if not word.isdigit()
+        }
         self._name_sounds = {"".join(map(pinyin_of, name)) for name in self.people if has_cjk(name)}
         self.item_phrases = [
             self.canonical(f"{text}|{normalize(item.title)}")
@@ -1222,7 +1236,7 @@ class ReportIndex:
         scores = self._adjusted(query, self.content_scores(query))
         if query.reports:
             scores = np.where(self.in_named_reports(query.reports), scores, 0.0).astype(np.float32)
-        has_content = bool(query.english) or len(units_of(query.content)) >= 2
+        has_content = self._says_more_than_the_title(query)
         dated = self._date_set(query)
         people = self._people_in(query)
 
@@ -1263,6 +1277,19 @@ class ReportIndex:
             ranked = sorted(hits, key=lambda h: -h.score)
             return SearchResult(query, "single", (ranked[0],), tuple(ranked[1:limit]))
         return self._ranked_result(query, scores, limit)
+
+    def _says_more_than_the_title(self, query: Query) -> bool:
+        """Whether the question has words beyond the reports' own titles: "7月广州对台工作有哪些"
+        and "Guangzhou's Taiwan work in July" ask for all of July, not for its items that
+        happen to say 广州."""
+        if query.english:
+            return any(word not in self._title_words for word in query.english)
+        units = units_of(query.content)
+        in_title = [False] * len(units)
+        for i in range(len(units) - 1):
+            if (units[i], units[i + 1]) in self._title_pairs:
+                in_title[i] = in_title[i + 1] = True
+        return in_title.count(False) >= 2
 
     def _allowed(self, index: int, query: Query) -> bool:
         return not query.reports or self.items[index].report_id in query.reports
@@ -1456,8 +1483,12 @@ class ReportIndex:
             return SearchResult(query, "none", suggestions=self.suggest(query), reason="no date")
         candidates = sorted(dated)
         if has_content and not query.wants_set:
-            top = max(candidates, key=lambda i: float(scores[i]))
-            if float(scores[top]) >= ANSWER_CUTOFF:
+            ranked = sorted(candidates, key=lambda i: -float(scores[i]))
+            top = ranked[0]
+            second = float(scores[ranked[1]]) if len(ranked) > 1 else 0.0
+            # The other words must pick one of the month's items ("Guangzhou's Taiwan work in
+            # July" is all of July).
+            if float(scores[top]) >= ANSWER_CUTOFF and float(scores[top]) - second >= DATED_LEAD:
                 hit = Hit(self.items[top], float(scores[top]), ("date", "content"))
                 return SearchResult(query, "single", (hit,))
         if has_content:

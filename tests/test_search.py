@@ -449,3 +449,22 @@ def test_a_person_the_report_never_mentions_is_refused(index: ReportIndex) -> No
     assert top(index, "郭永行会见金兰会") == "visits-06"
     assert top(index, "宋涛还去了哪里") == "visits-02"
     assert top(index, "黎建南是谁") in {"exchange-01", "story-07"}
+
+
+def test_the_reports_own_title_words_do_not_narrow_a_month(index: ReportIndex) -> None:
+    july = {"visits-02", "exchange-03", "exchange-04", "youth-02"}
+    for question in (
+        "7月广州对台工作有哪些",
+        "What happened in Guangzhou's Taiwan work in July 2023?",
+    ):
+        result = index.search(question)
+        assert result.kind == "list" and set(ids(result)) == july, question
+    # Other words still pick the month's items they name.
+    assert ids(index.search("11月台商活动")) == ["economy-05"]
+
+
+def test_an_acronym_cc_cedict_gives_a_name_finds_it() -> None:
+    from bot.crosslingual import EnglishBridge
+
+    bridge = EnglishBridge("海峡两岸关系协会|海协会")
+    assert "海协会" in bridge.chinese_for(["ARATS"])[0]
