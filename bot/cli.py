@@ -210,7 +210,13 @@ def enrichment_summary(output: Path) -> str:
 
 
 DIALOGUES = Path("dialogues.yaml")  # under DATA_DIR/eval unless given a path of its own
-DEV_SETS = ("questions.yaml", "holdout.yaml", "dev-realistic.yaml", "dev-hard.yaml")
+DEV_SETS = (
+    "questions.yaml",
+    "holdout.yaml",
+    "dev-realistic.yaml",
+    "dev-hard.yaml",
+    "dev-negatives.yaml",
+)
 TEST_SET = "test.yaml"
 
 
@@ -237,7 +243,8 @@ def cmd_eval(questions_path: Path | None, verbose: bool, through_bot: bool = Fal
     index: ReportIndex | None = None
     reports: list[EvalReport] = []
     for path in paths:
-        questions = load_questions(path, set(kb.items))
+        # Positions (T1-3) name items of the first report: a set written from the source text.
+        questions = load_questions(path, set(kb.items), positions_in=kb.reports[0])
         if through_bot or path.resolve() == test_path:
             report = evaluate_through_bot(kb, questions, path.stem)
         else:

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_left
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -183,6 +184,20 @@ def _sound_table() -> tuple[array[int], array[int], tuple[str, ...]]:
     codes = array("l", [code for code, _ in entries])
     sounds = array("H", [readings[toneless[r]] for _, r in entries])
     return codes, sounds, tuple(readings)
+
+
+def pinyin_readings(chars: Iterable[str]) -> dict[str, list[str]]:
+    """Every toneless reading of each character (厦 → sha, xia): names are often read with a
+    character's second reading. Reads pypinyin's table afresh: for a few words at build time."""
+    wanted = {ord(char): char for char in chars}
+    found: dict[str, list[str]] = {}
+    text = _pinyin_json().read_text(encoding="utf-8")
+    for code, readings in re.findall(r'"(\d+)":\s*"([^"]*)"', text):
+        char = wanted.get(int(code))
+        if char is not None:
+            toneless = (r.translate(_TONE_MARKS) for r in readings.split(","))
+            found[char] = list(dict.fromkeys(toneless))
+    return found
 
 
 def pinyin_of(char: str) -> str:

@@ -36,6 +36,7 @@ from bot.normalize import (
     has_cjk,
     normalize,
     pinyin_of,
+    pinyin_readings,
 )
 from bot.report import Item, KnowledgeBase, Section
 from bot.wordfreq import general_frequencies
@@ -124,7 +125,7 @@ _MONTH_PATTERN = re.compile(
 )
 _DAY_PATTERN = re.compile(r"(?<![0-9])([12][0-9]|3[01]|0?[1-9])[日号]")
 _YEAR_PATTERN = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年?(?![0-9])")
-_ASKED_UNIT = re.compile(r"(?:多少|几)([家个人名位所部篇场期届次条元])")
+_ASKED_UNIT = re.compile(r"(?<![哪边])(?:多少|几)([家个人名位所部篇场期届次条元件项支])")
 _UNIT_PATTERN = re.compile(r"[a-z0-9%]+|.")
 _PERIOD_WORDS = {
     "年底": (12,),
@@ -138,7 +139,9 @@ _PERIOD_WORDS = {
 _LABEL_WORDS = {"春节": "春节", "过年": "春节", "新春": "春节", "新年": "春节"}
 _COUNTED = re.compile(r"(?<![0-9.])([0-9]+)(周年|届|期|条|家|篇|部|场|名|位)")
 _NOW_WORDS = re.compile("现在|目前|现任|当时|以前|如今")
-_WHO_PATTERN = re.compile(r"([^是]{2,16}?)(?:到底|究竟)?(?:是谁|是哪位|是哪个|叫什么名字|叫什么)$")
+_WHO_PATTERN = re.compile(
+    r"([^是系]{2,16}?)(?:到底|究竟)?(?:是谁|是哪位|是哪个|叫什么名字|叫什么|系边个|系边位|系谁|是边个)$"
+)
 # "what did the office do on economic cooperation": the work of a field, not one event
 # "may" is a month after in/of/since or before a year or day, else a verb ("may I ask")
 _ENGLISH_MAY_MONTH = re.compile(r"\b(?:in|of|since|during|early|late) may\b|\bmay (?:19|20)\d\d\b")
@@ -158,14 +161,20 @@ _BEFORE_NAME = re.compile(
 )
 _AFTER_NAME = re.compile(
     r"^(?:有没有|有冇|有无|是谁|是|在|来|去|到|出席|参加|会见|见过|见|讲|说|访|和|与|跟|的|曾|也|还|"
-    r"系|嚟|以前|[，,？?。！!]|吗|呢|$)"
+    r"对|怎么|系|嚟|以前|书记|主任|主席|部长|市长|省长|会长|院长|先生|女士|[，,？?。！!]|吗|呢|$)"
 )
 NAME_WEIGHT = 0.9  # a name is rare in Chinese at large; 林业, 高质 are not names
 # "Which ones" of a counted set (哪七个单位, 分别是哪几家): only an item that lists them answers.
 _WHICH_ONES = re.compile(
-    r"(?:哪|边)(?:[0-9]+|[一二三四五六七八九十两几])(?:个|家|位|名|项|所|条|部|篇|场|地方)"
+    r"(?:哪|边)(?:[0-9]+|[一二三四五六七八九十两几])(?:个|家|位|名|项|所|条|部|篇|场|座|件|种|地方)"
     r"|分别(?:是|系|叫|为|有)"
 )
+_ENGLISH_ORDINAL = re.compile(r"\b([0-9]{1,3})(?:st|nd|rd|th)\b(?! anniversary)")
+_COUNTERS = ("人位名", "场期次届", "家所", "篇部件项")
+_VERSION = re.compile(r"([0-9]+(?:\.[0-9]+)?)版")
+# A question after a name: only an item that quotes one (《哩贺，朋友》, “台商大讲堂”) answers it.
+_ASKS_NAME = re.compile(r"叫什么名字|叫什么|叫咩名|题目是什么|名称是什么|片名|什么名字")
+_QUOTED_NAME = re.compile(r"《[^》]+》|“[^”]+”")
 _ORDINAL = re.compile(r"第([0-9]{1,3}|[一二三四五六七八九十]{1,3})届|(首)届")
 
 
@@ -283,6 +292,12 @@ def pinyin_name(name: str) -> str:
     if not all(s.isascii() and s.isalpha() for s in syllables):
         return ""
     return f"{syllables[0]} {''.join(syllables[1:])}"
+
+
+def _holds(role: str, office: str) -> bool:
+    """Whether a person with `role` holds `office`: 省委台办主任 holds 主任; a 副市长 is no 市长."""
+    at = role.find(office)
+    return at >= 0 and not role[:at].endswith("副")
 
 
 def _pair(a: str, b: str) -> str:
@@ -562,6 +577,13 @@ class ReportIndex:
         self._other_places = tuple(
             sorted({normalize(p) for p in lexicon.other_places} - set(self._report_cities), key=len)
         )
+        places = [place for place in self._other_places if place]
+        readings = pinyin_readings({char for place in places for char in place})
+        self._other_place_sounds = [
+            (place, "".join(sounds))
+            for place in places
+            for sounds in itertools.product(*(readings.get(c, [c])[:3] for c in place))
+        ]
         self._date_words = self._compile_words(lexicon.date_words)
         self._exact_date_words = self._compile_words(lexicon.exact_date_words)
         self._money_words = self._compile_words(lexicon.money_words)
@@ -881,7 +903,8 @@ class ReportIndex:
             if word in text:
                 labels.append(label)
                 text = text.replace(word, "")
-        ordinals = _ordinals(text)
+        # the 10th forum: read before normalising joins the words
+        ordinals = _ordinals(text) | {int(n) for n in _ENGLISH_ORDINAL.findall(cleaned.lower())}
         text = self.canonical(text)
         wants_set = bool(self._set_words.search(text))
         wants_number = bool(self._number_words.search(text))
@@ -893,6 +916,10 @@ class ReportIndex:
         text = self._stopwords.sub("", text)
         smalltalk = text_whole in self._smalltalk
         other_place = next((p for p in self._other_places if p and p in text), None)
+        if other_place is None and not has_cjk(cleaned):
+            # Xiamen, Shenzhen: another place named in English, by its pinyin.
+            said = set(english_words(cleaned))
+            other_place = next((p for p, sound in self._other_place_sounds if sound in said), None)
         # Before aliases: 台协 → 广州市台资企业协会 must not make a question name Guangzhou.
         named = self._reports_named(text_whole, years)
 
@@ -1106,7 +1133,7 @@ class ReportIndex:
             office = office.removeprefix(prefix)
         if len(office) < 2 or office[-1] not in self._role_endings or office in self.people:
             return ""
-        if any(office in role for role in self._roles):
+        if any(_holds(role, office) for role in self._roles):
             return ""
         return office
 
@@ -1171,13 +1198,9 @@ class ReportIndex:
             return SearchResult(query, "single", (Hit(item, 1.0, ("learned",)),))
         result = self._search(query, limit)
         other_years = [y for y in query.years if y not in self.report_years]
-        if (
-            result.kind in ("single", "closest")
-            and result.best is not None
-            and (missing := self._missing_detail(query, result.best.item))
-        ):
-            # The item is about the thing asked, but not the detail: say so, offer it.
-            near = (replace(result.best, why=("near miss",)),)
+        if missing := self._detail_missing_from(query, result):
+            # The items are about the thing asked, but not the detail: say so, offer them.
+            near = tuple(replace(hit, why=("near miss",)) for hit in result.hits[:3])
             return SearchResult(
                 query, "none", near_misses=near, reason=f"detail: {missing}",
                 suggestions=self.suggest(query),
@@ -1194,8 +1217,20 @@ class ReportIndex:
             return SearchResult(query, "none", suggestions=self.suggest(query), reason=reason)
         return result
 
-    def _missing_detail(self, query: Query, item: Item) -> str:
-        """The kind of detail the question asks for that the item does not give, if any."""
+    def _detail_missing_from(self, query: Query, result: SearchResult) -> str:
+        """The detail asked for that none of the answer's items gives (a topic listing is
+        exempt: it answers "which", not a detail)."""
+        if result.kind not in ("single", "closest", "list") or not result.hits:
+            return ""
+        if result.kind == "list" and result.section is not None:
+            return ""
+        several = len(result.hits) > 1
+        missing = [self._missing_detail(query, hit.item, several) for hit in result.hits]
+        return missing[0] if all(missing) else ""
+
+    def _missing_detail(self, query: Query, item: Item, several: bool = False) -> str:
+        """The kind of detail the question asks for that the item does not give, if any.
+        `several`: the item is one of a list, which together may name "which ones"."""
         text = query.normalized
         lowered = " ".join(english_words(query.cleaned))
 
@@ -1205,11 +1240,25 @@ class ReportIndex:
                 return found.group(0)
             return next((w for w in self._english_details[kind] if w in lowered), None)
 
-        asked_ordinals = _ordinals(text)
+        asked_ordinals = query.ordinals
         item_ordinals = self.ordinals[self.positions[item.id]]
         if asked_ordinals and item_ordinals and not asked_ordinals & item_ordinals:
             return "edition"  # 第十届穗台青年论坛: the item is the 第九届
         item_text = normalize(item.text)
+        asked_versions = set(_VERSION.findall(text))
+        item_versions = set(_VERSION.findall(item_text))
+        if asked_versions and item_versions and not asked_versions & item_versions:
+            return "edition"  # 3.0版 asked, the item is the 2.0版
+        if query.wants_number and query.number_unit:
+            # 多少人 is counted in 人, 位 or 名; 几场 in 场, 期 or 次.
+            units = next((c for c in _COUNTERS if query.number_unit in c), query.number_unit)
+            counted = rf"[0-9一二三四五六七八九十两百千万]+[余多]?[{units}]"
+            if not any(set(f.unit) & set(units) for f in item.figures) and not re.search(
+                counted, item_text
+            ):
+                return "number"  # 多少件作品: the item counts no 件
+        if _ASKS_NAME.search(text) and not _QUOTED_NAME.search(item.text):
+            return "name"
         for number, unit in _COUNTED.findall(text):
             said = {n for n, u in _COUNTED.findall(item_text) if u == unit}
             if said and number not in said:
@@ -1220,7 +1269,7 @@ class ReportIndex:
             f.unit.endswith("元") for f in item.figures
         ):
             return "money"
-        if _WHICH_ONES.search(text) and "、" not in item.text:
+        if not several and _WHICH_ONES.search(text) and "、" not in item.text:
             return "which ones"  # 那3家台资企业分别是哪几家: the item counts them, names none
         word = asks(self._detail_words, "detail")
         # The item's own words include its aliases: a question an admin taught it (an exported

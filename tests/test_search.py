@@ -468,3 +468,31 @@ def test_an_acronym_cc_cedict_gives_a_name_finds_it() -> None:
 
     bridge = EnglishBridge("海峡两岸关系协会|海协会")
     assert "海协会" in bridge.chinese_for(["ARATS"])[0]
+
+
+def test_details_the_items_do_not_give_are_refused(index: ReportIndex) -> None:
+    for question, reason in (
+        ("两岸艺术文化交流展一共展出了多少件作品？", "detail: number"),  # it counts no 件
+        ("广州惠及台胞措施3.0版什么时候出台？", "detail: edition"),  # the item is the 2.0版
+        ("谭萍副市长春节前夕慰问的那家台企叫什么名字", "detail: name"),  # none is named
+    ):
+        assert index.search(question).reason == reason, question
+    # The report's forum is the 9th; its 10th is no answer, in English either.
+    assert index.search("What was the theme of the 10th Guangzhou-Taiwan Youth Forum?").kind == (
+        "none"
+    )
+    # A count in another word for the same thing still answers (位 for 人, 期 for 场).
+    assert top(index, "金兰会来了多少人") == "exchange-02"
+    assert top(index, "臺商大講堂一年辦了幾場") == "integration-02"
+    # A name the item quotes answers "what is it called".
+    assert top(index, "那部拿了组委会特别推荐奖的纪实片叫什么名字") == "awards-02"
+
+
+def test_a_deputy_is_not_the_office_and_other_places_are_known_in_english(
+    index: ReportIndex,
+) -> None:
+    assert index.search("广州市市长是谁？").reason == "unnamed office holder: 市长"
+    assert index.search("南沙区台办主任系边个啊？").reason.startswith("unnamed office holder")
+    assert index.search("How many Taiwan business lectures did Xiamen hold?").reason == (
+        "other place: 厦门"
+    )
