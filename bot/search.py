@@ -66,6 +66,7 @@ OOV_IDF_BONUS = 1.0
 SECTION_CUTOFF = 0.55
 SECTION_ALONE_CUTOFF = 0.35
 SECTION_ALONE_SHARE = 0.5
+SECTION_ALONE_LEAD = 0.05
 TOPIC_ALONE = 0.9
 TOPIC_LEAD = 0.1
 SECTION_EVIDENCE_MAX = 2
@@ -167,10 +168,15 @@ NAME_WEIGHT = 0.9  # a name is rare in Chinese at large; 林业, 高质 are not 
 # "Which ones" of a counted set (哪七个单位, 分别是哪几家): only an item that lists them answers.
 _WHICH_ONES = re.compile(
     r"(?:哪|边)(?:[0-9]+|[一二三四五六七八九十两几])(?:个|家|位|名|项|所|条|部|篇|场|座|件|种|地方)"
-    r"|分别(?:是|系|叫|为|有)"
+    r"|分别(?:是|系|叫|为|有)|哪些(?:单位|地方|企业|寺庙|媒体|(?:获奖)?项目|作品)"
+)
+# Questions about the bot itself ("这个bot还能回答别的城市吗"), in normalised text.
+_ABOUT_THE_BOT = re.compile(
+    r"这个bot|你这个bot|机器人|你(?:能|可以|会|还能)(?:回答|做|干|答)|canyou(?:answer|do)|areyoua"
 )
 _ENGLISH_ORDINAL = re.compile(r"\b([0-9]{1,3})(?:st|nd|rd|th)\b(?! anniversary)")
 _COUNTERS = ("人位名", "场期次届", "家所", "篇部件项")
+_BESIDES = re.compile(r"除了([^，,？?还]{1,12})(?:以外|之外)?[，,]?还有")
 _VERSION = re.compile(r"([0-9]+(?:\.[0-9]+)?)版")
 # A question after a name: only an item that quotes one (《哩贺，朋友》, “台商大讲堂”) answers it.
 _ASKS_NAME = re.compile(r"叫什么名字|叫什么|叫咩名|题目是什么|名称是什么|片名|什么名字")
@@ -914,9 +920,9 @@ class ReportIndex:
             text = pattern.sub("", text)
         text = self._generic_words.sub("", text)
         text = self._stopwords.sub("", text)
-        smalltalk = text_whole in self._smalltalk
+        smalltalk = text_whole in self._smalltalk or bool(_ABOUT_THE_BOT.search(text_whole))
         other_place = next((p for p in self._other_places if p and p in text), None)
-        if other_place is None and not has_cjk(cleaned):
+        if other_place is None:
             # Xiamen, Shenzhen: another place named in English, by its pinyin.
             said = set(english_words(cleaned))
             other_place = next((p for p, sound in self._other_place_sounds if sound in said), None)
@@ -1269,6 +1275,10 @@ class ReportIndex:
             f.unit.endswith("元") for f in item.figures
         ):
             return "money"
+        if (besides := _BESIDES.search(query.cleaned)) and not re.search(
+            rf"{re.escape(besides.group(1))}、|、{re.escape(besides.group(1))}", item.text
+        ):
+            return "which ones"  # 除了TVBS还有哪些: the item names TVBS alone
         if not several and _WHICH_ONES.search(text) and "、" not in item.text:
             return "which ones"  # 那3家台资企业分别是哪几家: the item counts them, names none
         word = asks(self._detail_words, "detail")
@@ -1352,14 +1362,14 @@ class ReportIndex:
         the question at least as well as any single item does."""
         if query.english:
             units = self._english_units(query.english)
-            coverage = self._section_coverage(
+            coverage, worded = self._section_coverage(
                 self.section_words, self.words, units, self.words.importance(units),
                 [1.0] * len(units),
             )  # fmt: skip
         else:
             units = units_of(query.content)
             # Pairs across word boundaries count here (the topic's words are few and short).
-            coverage = self._section_coverage(
+            coverage, worded = self._section_coverage(
                 self.section_chars, self.chars, units, self.chars.importance(units),
                 self._reading(units).general,
             )  # fmt: skip
@@ -1374,7 +1384,11 @@ class ReportIndex:
             # A wordy set question ("……拿到的奖项和荣誉全部列一下") covers less of itself, but a
             # topic that alone explains it, well ahead of every other, is still the one asked.
             ranked = np.sort(coverage)[::-1]
-            alone = len(ranked) < 2 or ranked[1] <= ranked[0] * SECTION_ALONE_SHARE
+            alone = (
+                (len(ranked) < 2 or ranked[1] <= ranked[0] * SECTION_ALONE_SHARE)
+                and ranked[0] >= best_item + SECTION_ALONE_LEAD
+                and bool(worded[best])
+            )
             cutoff = SECTION_ALONE_CUTOFF if alone else SECTION_CUTOFF
             if float(coverage[best]) < cutoff or float(coverage[best]) + 0.05 < best_item:
                 return None
@@ -1401,16 +1415,18 @@ class ReportIndex:
         units: Sequence[str],
         importance: Sequence[float],
         general: Sequence[float],
-    ) -> np.ndarray:
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Coverage of the question by each section's own words. A word that most of the
         section's items share (市委台办 in every award) counts as covered, but only a section
-        word proper is evidence: a question of such words alone names no topic."""
+        word proper is evidence: a question of such words alone names no topic. Also, for each
+        section, whether a whole word of its own (not one character) was found."""
         count = len(self.section_list)
         if not units or not count:
-            return np.zeros(count, dtype=np.float32)
+            return np.zeros(count, dtype=np.float32), np.zeros(count, dtype=bool)
         own_grams = [sections.grams_at(units, position) for position in range(len(units))]
         own = sections.matches(own_grams)
         evidence = np.zeros(count, dtype=bool)
+        word_evidence = np.zeros(count, dtype=bool)
         shared = np.zeros_like(own)
         for position, grams in enumerate(own_grams):
             for gram in grams:
@@ -1421,6 +1437,8 @@ class ReportIndex:
                     len(gram) > 1 or general[position] >= FILLER_EDGE
                 ):
                     evidence[indexes] = True
+                    if len(gram) > 1:
+                        word_evidence[indexes] = True  # a word of the topic, not a character
             for gram in items.grams_at(units, position):
                 np.maximum(shared[position], self._shared_by_sections(items, gram),
                            out=shared[position])  # fmt: skip
@@ -1431,7 +1449,7 @@ class ReportIndex:
         total = sum(discounted)
         denominator = matched + total - matched_discounted
         coverage = np.where(denominator > 0, matched / np.where(denominator > 0, denominator, 1), 0)
-        return np.where(evidence, coverage, 0.0).astype(np.float32)
+        return np.where(evidence, coverage, 0.0).astype(np.float32), word_evidence
 
     def _shared_by_sections(self, items: CoverageIndex, gram: str) -> np.ndarray:
         """1.0 for each section at least half of whose items have the gram (cached per gram:

@@ -496,3 +496,14 @@ def test_a_deputy_is_not_the_office_and_other_places_are_known_in_english(
     assert index.search("How many Taiwan business lectures did Xiamen hold?").reason == (
         "other place: 厦门"
     )
+
+
+def test_questions_about_the_bot_and_what_the_items_do_not_list_are_refused(
+    index: ReportIndex,
+) -> None:
+    assert index.search("这个bot除了广州对台工作，还能回答别的城市的报告吗").reason == "smalltalk"
+    assert index.search("台湾媒体广州行邀请的10家台湾媒体，除了TVBS还有哪些？").kind == "none"
+    xiamen = index.search("How many lecture sessions (台商大讲堂) did Xiamen hold in 2023?")
+    assert xiamen.reason == "other place: 厦门"
+    # One character a topic's words share with the question names no topic.
+    assert index.search("新时代党解决台湾问题的总体方略具体包括哪些内容？").section is None
