@@ -14,7 +14,6 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -186,9 +185,11 @@ def _sound_table() -> tuple[array[int], array[int], tuple[str, ...]]:
     return codes, sounds, tuple(readings)
 
 
-def pinyin_readings(chars: Iterable[str]) -> dict[str, list[str]]:
+@lru_cache(maxsize=4)
+def pinyin_readings(chars: frozenset[str]) -> dict[str, list[str]]:
     """Every toneless reading of each character (厦 → sha, xia): names are often read with a
-    character's second reading. Reads pypinyin's table afresh: for a few words at build time."""
+    character's second reading. Reads pypinyin's table afresh (about 30 ms), so it is kept for
+    the last few sets of characters (the lexicon's places: one set per lexicon)."""
     wanted = {ord(char): char for char in chars}
     found: dict[str, list[str]] = {}
     text = _pinyin_json().read_text(encoding="utf-8")

@@ -584,7 +584,7 @@ class ReportIndex:
             sorted({normalize(p) for p in lexicon.other_places} - set(self._report_cities), key=len)
         )
         places = [place for place in self._other_places if place]
-        readings = pinyin_readings({char for place in places for char in place})
+        readings = pinyin_readings(frozenset(char for place in places for char in place))
         self._other_place_sounds = [
             (place, "".join(sounds))
             for place in places
