@@ -89,6 +89,7 @@ EVIDENCE_MIN = 2.0
 # An English question matched through Chinese candidates is less certain than through English.
 BRIDGE_FACTOR = 0.9
 READINGS_KEPT = 64
+WORDS_PER_PIECE = 1_000_000  # word numbers of a question's pieces never meet
 SECTION_SHARES_KEPT = 20_000
 UNIQUE_PHRASE_POSTINGS = 64
 UNIQUE_PHRASE_MARGIN = 0.2
@@ -127,7 +128,7 @@ _MONTH_PATTERN = re.compile(
 _DAY_PATTERN = re.compile(r"(?<![0-9])([12][0-9]|3[01]|0?[1-9])[日号]")
 _YEAR_PATTERN = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年?(?![0-9])")
 _ASKED_UNIT = re.compile(r"(?<![哪边])(?:多少|几)([家个人名位所部篇场期届次条元件项支])")
-_UNIT_PATTERN = re.compile(r"[a-z0-9%]+|.")
+_UNIT_PATTERN = re.compile(r"[a-z0-9%]+|\S")
 _PERIOD_WORDS = {
     "年底": (12,),
     "年末": (12,),
@@ -505,6 +506,28 @@ class CoverageIndex:
 # --------------------------------------------------------------------------- the index
 
 
+@dataclass(frozen=True, slots=True)
+class _DetailsAsked:
+    """The details a question asks for, which an answering item must give."""
+
+    ordinals: frozenset[int]
+    versions: frozenset[str]
+    counters: str  # the counters of the number asked (人位名 for 多少人)
+    name: bool
+    counted: tuple[tuple[str, str], ...]  # (30, 周年)
+    exact_date: str
+    money: str
+    besides: str  # X of 除了X还有
+    which_ones: bool
+    word: str  # a detail word (电话, 地址, 怎么报名 …)
+
+    def any(self) -> bool:
+        return bool(
+            self.ordinals or self.versions or self.counters or self.name or self.counted
+            or self.exact_date or self.money or self.besides or self.which_ones or self.word
+        )  # fmt: skip
+
+
 @dataclass(slots=True)
 class _Reading:
     """A question's units read as words, and how every item matches them: built once per
@@ -623,8 +646,9 @@ class ReportIndex:
         # changes after it is built: Services fills it from the database and on each fix.
         self.learned: dict[str, str] = {}
         self._general = general_frequencies()
-        self._readings: dict[tuple[str, ...], _Reading] = {}
+        self._readings: dict[str, _Reading] = {}
         self._section_shares: dict[tuple[int, str], np.ndarray] = {}
+        self._posting_sets: dict[str, frozenset[int]] = {}
         self.has_figures = np.array([bool(i.figures) for i in self.items], dtype=bool)
         by_date = sorted(range(len(self.items)), key=lambda i: self.items[i].sort_key())
         self.date_rank = [0] * len(self.items)
@@ -916,15 +940,16 @@ class ReportIndex:
         wants_number = bool(self._number_words.search(text))
         asked_unit = _ASKED_UNIT.search(text)
         wants_date = bool(self._date_words.search(text))
+        # Taken-out words leave a space: the words on either side stay apart (see _reading).
         for pattern in (self._set_words, self._number_words, self._date_words):
-            text = pattern.sub("", text)
-        text = self._generic_words.sub("", text)
-        text = self._stopwords.sub("", text)
+            text = pattern.sub(" ", text)
+        text = self._generic_words.sub(" ", text)
+        text = self._stopwords.sub(" ", text)
+        text = " ".join(text.split())
         smalltalk = text_whole in self._smalltalk or bool(_ABOUT_THE_BOT.search(text_whole))
         other_place = next((p for p in self._other_places if p and p in text), None)
-        if other_place is None:
+        if other_place is None and (said := set(english_words(cleaned))):
             # Xiamen, Shenzhen: another place named in English, by its pinyin.
-            said = set(english_words(cleaned))
             other_place = next((p for p, sound in self._other_place_sounds if sound in said), None)
         # Before aliases: 台协 → 广州市台资企业协会 must not make a question name Guangzhou.
         named = self._reports_named(text_whole, years)
@@ -1032,14 +1057,23 @@ class ReportIndex:
             return np.zeros(len(self.items), dtype=np.float32)
         return self.chars.score_grams(position_grams, weights)
 
-    def _reading(self, units: Sequence[str]) -> _Reading:
-        """A question's units read as words: each unit's general-language weight, and for each
-        neighbouring pair whether it may count as a pair (same word, or both content)."""
-        key = tuple(units)
-        cached = self._readings.get(key)
+    def _reading(self, content: str) -> _Reading:
+        """A question's content read as words: each unit's general-language weight, and for
+        each neighbouring pair whether it may count as a pair (same word, or both content).
+        Where filler was taken out (a space in `content`), words end: 出了什么新的 leaves 出 and
+        新, not the rare word 出新."""
+        cached = self._readings.get(content)
         if cached is not None:
             return cached
-        general, words = self._general.analyse(units, self.vocabulary)
+        units: list[str] = []
+        general: list[float] = []
+        words: list[int] = []
+        for number, piece in enumerate(content.split()):
+            piece_units = units_of(piece)
+            weights, piece_words = self._general.analyse(piece_units, self.vocabulary)
+            units += piece_units
+            general += weights
+            words += [number * WORDS_PER_PIECE + word for word in piece_words]
         joins = [
             words[i] == words[i + 1] or min(general[i], general[i + 1]) >= FILLER_EDGE
             for i in range(len(units) - 1)
@@ -1060,7 +1094,7 @@ class ReportIndex:
         )  # fmt: skip
         if len(self._readings) >= READINGS_KEPT:
             self._readings.clear()
-        self._readings[key] = reading
+        self._readings[content] = reading
         return reading
 
     def content_scores(self, query: Query) -> np.ndarray:
@@ -1075,7 +1109,7 @@ class ReportIndex:
         units = units_of(query.content)
         if len(units) < 2 and not (units and len(units[0]) > 1):
             return np.zeros(len(self.items), dtype=np.float32)
-        reading = self._reading(units)
+        reading = self._reading(query.content)
         by_chars = self._coverage(reading.char_matches, reading.importance, reading.general)
         if by_chars.size and float(by_chars.max()) >= PINYIN_FACTOR:
             return by_chars  # sound (at most PINYIN_FACTOR) cannot beat a match this good
@@ -1230,61 +1264,80 @@ class ReportIndex:
             return ""
         if result.kind == "list" and result.section is not None:
             return ""
+        asked = self._details_asked(query)
+        if asked is None:
+            return ""
         several = len(result.hits) > 1
-        missing = [self._missing_detail(query, hit.item, several) for hit in result.hits]
+        missing = [self._missing_detail(asked, hit.item, several) for hit in result.hits]
         return missing[0] if all(missing) else ""
 
-    def _missing_detail(self, query: Query, item: Item, several: bool = False) -> str:
-        """The kind of detail the question asks for that the item does not give, if any.
-        `several`: the item is one of a list, which together may name "which ones"."""
+    def _details_asked(self, query: Query) -> _DetailsAsked | None:
+        """What details the question asks for, read once per question; None for none."""
         text = query.normalized
         lowered = " ".join(english_words(query.cleaned))
 
-        def asks(pattern: re.Pattern[str], kind: str) -> str | None:
+        def asks(pattern: re.Pattern[str], kind: str) -> str:
             found = pattern.search(text)
             if found:
                 return found.group(0)
-            return next((w for w in self._english_details[kind] if w in lowered), None)
+            return next((w for w in self._english_details[kind] if w in lowered), "")
 
-        asked_ordinals = query.ordinals
-        item_ordinals = self.ordinals[self.positions[item.id]]
-        if asked_ordinals and item_ordinals and not asked_ordinals & item_ordinals:
-            return "edition"  # 第十届穗台青年论坛: the item is the 第九届
-        item_text = normalize(item.text)
-        asked_versions = set(_VERSION.findall(text))
-        item_versions = set(_VERSION.findall(item_text))
-        if asked_versions and item_versions and not asked_versions & item_versions:
-            return "edition"  # 3.0版 asked, the item is the 2.0版
+        counters = ""
         if query.wants_number and query.number_unit:
             # 多少人 is counted in 人, 位 or 名; 几场 in 场, 期 or 次.
-            units = next((c for c in _COUNTERS if query.number_unit in c), query.number_unit)
-            counted = rf"[0-9一二三四五六七八九十两百千万]+[余多]?[{units}]"
-            if not any(set(f.unit) & set(units) for f in item.figures) and not re.search(
-                counted, item_text
+            counters = next((c for c in _COUNTERS if query.number_unit in c), query.number_unit)
+        besides = _BESIDES.search(query.cleaned)
+        asked = _DetailsAsked(
+            ordinals=query.ordinals,
+            versions=frozenset(_VERSION.findall(text)),
+            counters=counters,
+            name=bool(_ASKS_NAME.search(text)),
+            counted=tuple(_COUNTED.findall(text)),
+            exact_date=asks(self._exact_date_words, "exact date"),
+            money=asks(self._money_words, "money"),
+            besides=besides.group(1) if besides else "",
+            which_ones=bool(_WHICH_ONES.search(text)),
+            word=asks(self._detail_words, "detail"),
+        )
+        return asked if asked.any() else None
+
+    def _missing_detail(self, asked: _DetailsAsked, item: Item, several: bool = False) -> str:
+        """The kind of detail asked for that the item does not give, if any. `several`: the
+        item is one of a list, which together may name "which ones"."""
+        index = self.positions[item.id]
+        item_ordinals = self.ordinals[index]
+        if asked.ordinals and item_ordinals and not asked.ordinals & item_ordinals:
+            return "edition"  # 第十届穗台青年论坛: the item is the 第九届
+        item_text = self.item_text[index]
+        item_versions = set(_VERSION.findall(item_text))
+        if asked.versions and item_versions and not asked.versions & item_versions:
+            return "edition"  # 3.0版 asked, the item is the 2.0版
+        if asked.counters:
+            counted = rf"[0-9一二三四五六七八九十两百千万]+[余多]?[{asked.counters}]"
+            if not any(set(f.unit) & set(asked.counters) for f in item.figures) and not (
+                re.search(counted, item_text)
             ):
                 return "number"  # 多少件作品: the item counts no 件
-        if _ASKS_NAME.search(text) and not _QUOTED_NAME.search(item.text):
+        if asked.name and not _QUOTED_NAME.search(item.text):
             return "name"
-        for number, unit in _COUNTED.findall(text):
+        for number, unit in asked.counted:
             said = {n for n, u in _COUNTED.findall(item_text) if u == unit}
             if said and number not in said:
                 return "number"  # 30周年 asked, the item says 33周年
-        if asks(self._exact_date_words, "exact date") and not (item.date and item.date.day):
+        if asked.exact_date and not (item.date and item.date.day):
             return "exact date"
-        if asks(self._money_words, "money") and not any(
-            f.unit.endswith("元") for f in item.figures
-        ):
+        if asked.money and not any(f.unit.endswith("元") for f in item.figures):
             return "money"
-        if (besides := _BESIDES.search(query.cleaned)) and not re.search(
-            rf"{re.escape(besides.group(1))}、|、{re.escape(besides.group(1))}", item.text
+        if asked.besides and not re.search(
+            rf"{re.escape(asked.besides)}、|、{re.escape(asked.besides)}", item.text
         ):
             return "which ones"  # 除了TVBS还有哪些: the item names TVBS alone
-        if not several and _WHICH_ONES.search(text) and "、" not in item.text:
+        if not several and asked.which_ones and "、" not in item.text:
             return "which ones"  # 那3家台资企业分别是哪几家: the item counts them, names none
-        word = asks(self._detail_words, "detail")
+        word = asked.word
         # The item's own words include its aliases: a question an admin taught it (an exported
         # fix) may ask for such a detail.
-        own = normalize("|".join((item.text, *item.aliases_zh, *item.keywords)))
+        own = normalize("|".join((item.text, *item.aliases_zh, *item.keywords))) if word else ""
         if word and normalize(word) not in own and word not in item.text_en.lower():
             return word
         return ""
@@ -1371,7 +1424,7 @@ class ReportIndex:
             # Pairs across word boundaries count here (the topic's words are few and short).
             coverage, worded = self._section_coverage(
                 self.section_chars, self.chars, units, self.chars.importance(units),
-                self._reading(units).general,
+                self._reading(query.content).general,
             )  # fmt: skip
         if not coverage.size:
             return None
@@ -1471,7 +1524,7 @@ class ReportIndex:
             return None
         units = units_of(query.content)
         # A phrase that begins or ends in filler (台湾青年在) is unique by accident.
-        content = [w > FILLER_EDGE for w in self._reading(units).general]
+        content = [w > FILLER_EDGE for w in self._reading(query.content).general]
         postings = self.chars.postings
         best: tuple[int, int] | None = None  # (length, item)
         for start in range(len(units) - 1):
@@ -1480,8 +1533,8 @@ class ReportIndex:
                 posting = postings.get(_pair(units[end - 1], units[end]))
                 if posting is None or len(posting[0]) > UNIQUE_PHRASE_POSTINGS:
                     break
-                found = {int(i) for i in posting[0]}
-                candidates = found if candidates is None else candidates & found
+                found = self._posting_set(_pair(units[end - 1], units[end]), posting[0])
+                candidates = set(found) if candidates is None else candidates & found
                 if not candidates:
                     break
                 length = end - start + 1
@@ -1494,6 +1547,15 @@ class ReportIndex:
                 if len(holders) == 1:
                     best = (length, holders[0])
         return best[1] if best else None
+
+    def _posting_set(self, gram: str, items: np.ndarray) -> frozenset[int]:
+        """A short posting list as a set (cached: the same grams come back often)."""
+        found = self._posting_sets.get(gram)
+        if found is None:
+            found = frozenset(items.tolist())
+            if len(self._posting_sets) < SECTION_SHARES_KEPT:
+                self._posting_sets[gram] = found
+        return found
 
     def _adjusted(self, query: Query, scores: np.ndarray) -> np.ndarray:
         """Steer content scores by what the question asks besides its words."""
@@ -1574,7 +1636,7 @@ class ReportIndex:
         units = units_of(query.content)
         if not units:
             return 0.0
-        reading = self._reading(units)
+        reading = self._reading(query.content)
         weights = [w * g for w, g in zip(reading.importance, reading.general, strict=True)]
         column = reading.char_matches[:, item_index]
         if bool((column > 0).all()):
