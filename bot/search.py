@@ -83,6 +83,9 @@ WORDY_EVIDENCE = 9.0
 WORDY_LEAD_RATIO = 1.4
 # A run of at least this many characters of the question found in one item only.
 UNIQUE_PHRASE_MIN = 4
+# A set question about a phrase several items share (岭南行): the phrase's share of the question.
+PHRASE_SET_MIN = 3
+PHRASE_SET_SHARE = 0.75
 # The best item must match this much informative content (report idf × general-language
 # weight): a question of filler and generic words ("这个活动有多少人参加") names nothing.
 EVIDENCE_MIN = 2.0
@@ -1354,6 +1357,13 @@ class ReportIndex:
 
         if dated or ((query.months or query.labels) and not has_content):
             return self._dated_result(query, scores, dated, has_content, limit)
+        if query.wants_set and not people:
+            # "同岭南行有关嘅所有内容": every item that has the phrase the question is about,
+            # when they are in several topics (no one topic answers it).
+            holders = [i for i in self._phrase_holders(query) if self._allowed(i, query)]
+            if len({self.section_of[i] for i in holders}) > 1:
+                hits = self._hits(holders, scores, why="phrase", floor=0.9)
+                return SearchResult(query, "list", tuple(self._by_date(hits)))
         if (topic := self._topic_asked(query, scores)) is not None:
             hits = [Hit(item, 1.0, ("topic",)) for item in topic.all_items()[:MAX_SET_HITS]]
             return SearchResult(query, "list", tuple(hits), section=topic)
@@ -1547,6 +1557,38 @@ class ReportIndex:
                 if len(holders) == 1:
                     best = (length, holders[0])
         return best[1] if best else None
+
+    def _phrase_holders(self, query: Query) -> list[int]:
+        """The items holding the longest phrase (≥ 3 characters) of the question that several
+        items have verbatim, when that phrase is nearly all the question says: the rest is
+        filler by general-language weight (同, 我, 列一列)."""
+        if query.english:
+            return []
+        reading = self._reading(query.content)
+        units, general = reading.units, reading.general
+        weight = [w * g for w, g in zip(reading.importance, general, strict=True)]
+        total = sum(weight)
+        postings = self.chars.postings
+        for length in range(len(units), PHRASE_SET_MIN - 1, -1):
+            for start in range(len(units) - length + 1):
+                end = start + length
+                if min(general[start], general[end - 1]) <= FILLER_EDGE:
+                    continue
+                if sum(weight[start:end]) < total * PHRASE_SET_SHARE:
+                    continue
+                candidates: frozenset[int] | None = None
+                for i in range(start, end - 1):
+                    posting = postings.get(_pair(units[i], units[i + 1]))
+                    if posting is None:
+                        candidates = frozenset()
+                        break
+                    found = self._posting_set(_pair(units[i], units[i + 1]), posting[0])
+                    candidates = found if candidates is None else candidates & found
+                phrase = "".join(units[start:end])
+                holders = [i for i in sorted(candidates or ()) if phrase in self.item_phrases[i]]
+                if 1 < len(holders) <= ENTITY_SET_MAX:
+                    return holders
+        return []
 
     def _posting_set(self, gram: str, items: np.ndarray) -> frozenset[int]:
         """A short posting list as a set (cached: the same grams come back often)."""

@@ -507,3 +507,13 @@ def test_questions_about_the_bot_and_what_the_items_do_not_list_are_refused(
     assert xiamen.reason == "other place: 厦门"
     # One character a topic's words share with the question names no topic.
     assert index.search("新时代党解决台湾问题的总体方略具体包括哪些内容？").section is None
+
+
+def test_a_set_question_about_a_phrase_in_several_topics_lists_its_items(
+    index: ReportIndex,
+) -> None:
+    result = index.search("同岭南行有关嘅所有内容都同我列一列")
+    assert result.kind == "list" and result.section is None
+    assert set(ids(result)) == {"visits-04", "visits-07", "awards-05", "exchange-05"}
+    # A phrase one topic holds is still that topic's question.
+    assert index.search("市委台办获得了哪些荣誉").section is not None
