@@ -681,7 +681,11 @@ class ReportIndex:
             for word in english_words(f"{r.title_en} {r.city_en}")
             if not word.isdigit()
         }
-        self._name_sounds = {"".join(map(pinyin_of, name)) for name in self.people if has_cjk(name)}
+        self._names_by_sound: dict[str, list[str]] = defaultdict(list)
+        for name in self.people:
+            if has_cjk(name) and 2 <= len(name) <= 4:
+                self._names_by_sound["".join(map(pinyin_of, name))].append(name)
+        self._name_sounds = set(self._names_by_sound)
         self.item_phrases = [
             self.canonical(f"{text}|{normalize(item.title)}")
             for text, item in zip(self.item_text, self.items, strict=True)
@@ -1142,7 +1146,20 @@ class ReportIndex:
         if query.english:
             phrase = " ".join(query.english)
             return [name for name in self._english_names if name in phrase]
-        return _names_in(query.content, self.people, self._longest_name)
+        found = _names_in(query.content, self.people, self._longest_name)
+        return found or self._names_by_their_sound(query.content)
+
+    def _names_by_their_sound(self, text: str) -> list[str]:
+        """People named with a homophone typo of an input method (宋滔 for 宋涛): a name of
+        the report that a run of the question sounds exactly like, surname written right."""
+        found: list[str] = []
+        for size in (3, 2):
+            for start in range(len(text) - size + 1):
+                run = text[start : start + size]
+                for name in self._names_by_sound.get("".join(map(pinyin_of, run)), ()):
+                    if name[0] == run[0] and name not in found:
+                        found.append(name)
+        return found
 
     def _date_set(self, query: Query) -> set[int]:
         indexes: set[int] = set()

@@ -449,5 +449,8 @@ def test_a_name_with_no_english_is_found_by_its_pinyin(
     result = index.search("When did Song Tao visit Guangzhou?")
     assert result.kind == "single"
     assert "宋涛" in result.hits[0].item.text
+    # A homophone typo of an input method finds the person too, with no alias for it.
+    typo = index.search("宋滔来广州考察")
+    assert typo.kind == "single" and "宋涛" in typo.hits[0].item.text
     assert pinyin_name("张志军") == "zhang zhijun"
     assert pinyin_name("欧阳") == "ou yang" and pinyin_name("司马相如") == ""
