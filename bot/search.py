@@ -97,6 +97,8 @@ SECTION_SHARES_KEPT = 20_000
 UNIQUE_PHRASE_POSTINGS = 64
 UNIQUE_PHRASE_MARGIN = 0.2
 FILLER_EDGE = 0.3
+PINYIN_NAME_MAX = 12  # longer names are phrases, not names
+MAX_PINYIN_NAMES = 4
 WEAK_PAIR = 0.5
 
 FIELD_WEIGHTS = {
@@ -708,6 +710,7 @@ class ReportIndex:
             [self._report_numbers[item.report_id] for item in self.items], dtype=np.int32
         )
         self.bridge = self._english_bridge() if self.untranslated.any() else None
+        self._names_by_pinyin = self._pinyin_names() if self.bridge is not None else {}
         self.vocabulary = self._domain_vocabulary()
         self._roles = {
             self.canonical(normalize(p.role)) for i in self.items for p in i.people if p.role
@@ -729,6 +732,25 @@ class ReportIndex:
         pairs = [(p.name, p.name_en) for i in self.items for p in i.people if p.name_en]
         pairs += [(i.title, i.title_en) for i in self.items if i.title_en]
         return EnglishBridge(vocabulary, parallel=pairs)
+
+    def _pinyin_names(self) -> dict[str, list[str]]:
+        """Parts of the untranslated items' names (organisations, places, keywords) by their
+        pinyin, for an English question that writes a name as it sounds (Mazu → 妈祖, Daxin →
+        大新 of 大新美术馆), when the dictionary has no such English word."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for index in np.flatnonzero(self.untranslated):
+            item = self.items[int(index)]
+            for name in (*item.organizations, *item.places, *item.keywords):
+                name = normalize(name)
+                if len(name) > PINYIN_NAME_MAX or not has_cjk(name):
+                    continue
+                for size in (2, 3):
+                    for start in range(len(name) - size + 1):
+                        part = name[start : start + size]
+                        key = "".join(pinyin_of(char) for char in part)
+                        if key.isascii() and key.isalpha() and part not in found[key]:
+                            found[key].append(part)
+        return dict(found)
 
     def _domain_vocabulary(self) -> frozenset[str]:
         """The report's own words (names, organisations, places, keywords, the lexicon's
@@ -984,7 +1006,7 @@ class ReportIndex:
                 elif word.isdigit() and len(word) == 4:
                     years.add(int(word))
                 elif word not in self._english_stop:
-                    english.append(english_stem(word))
+                    english.extend(self._english_pieces(word))
             text = ""
         return Query(
             original=question,
@@ -1006,6 +1028,17 @@ class ReportIndex:
             reports=frozenset(named),
             normalized=text_whole,
         )
+
+    def _english_pieces(self, word: str) -> list[str]:
+        """A hyphenated word no item and no dictionary knows (micro-documentary,
+        Shenzhen-Taiwan) is its parts; a known one (cross-strait, Chun-ying) stays whole."""
+        stem = english_stem(word)
+        if "-" not in word or stem in self.words.postings:
+            return [stem]
+        if self.bridge is not None and self.bridge.chinese_for([word])[0]:
+            return [stem]
+        parts = [p for p in word.split("-") if p and p not in self._english_stop]
+        return [english_stem(p) for p in parts] or [stem]
 
     def _reports_named(self, text: str, years: set[int]) -> set[str]:
         # The text is in matching form: an English question's words run together there
@@ -1051,6 +1084,8 @@ class ReportIndex:
         for word, options in zip(words, self.bridge.chinese_for(words), strict=True):
             if word.isdigit() or word in self.chars.postings:
                 options = [word, *options]  # 45 (of 45条), TVBS: as written in the text
+            elif not options:
+                options = self._names_by_pinyin.get(word, [])[:MAX_PINYIN_NAMES]  # mazu → 妈祖
             grams = [
                 gram
                 for option in options

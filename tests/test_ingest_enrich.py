@@ -452,5 +452,23 @@ def test_a_name_with_no_english_is_found_by_its_pinyin(
     # A homophone typo of an input method finds the person too, with no alias for it.
     typo = index.search("宋滔来广州考察")
     assert typo.kind == "single" and "宋涛" in typo.hits[0].item.text
+    # An unknown hyphenated word is its parts (micro-documentary: 纪实片 for "documentary").
+    assert index.parse("the micro-documentary").english == ("micro", "documentary")
+    assert "纪实片" in index.search("What award did the micro-documentary win?").hits[0].item.text
+    assert index.parse("cross-strait").english == ("cross-strait",)
     assert pinyin_name("张志军") == "zhang zhijun"
     assert pinyin_name("欧阳") == "ou yang" and pinyin_name("司马相如") == ""
+
+
+def test_an_english_question_may_write_a_name_as_it_sounds(tmp_path: Path) -> None:
+    """The fictional 深圳 report, ingested alone: "Mazu" is no English word, but it is how
+    妈祖 sounds, and the item quotes 两岸妈祖文化交流活动."""
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "source").mkdir()
+    shutil.copy(DEFAULT_DATA_DIR / "lexicon.yaml", tmp_path)
+    source = tmp_path / "source" / "2024-shenzhen-report.txt"
+    shutil.copy(DEFAULT_DATA_DIR / "eval" / "fiction" / source.name, source)
+    assert main(["ingest", str(source), "-o", str(tmp_path / "reports" / "sz.yaml")]) == 0
+    index = ReportIndex(load_knowledge_base(tmp_path))
+    result = index.search("Was there a Mazu culture exchange event in Shenzhen in 2024?")
+    assert result.kind == "single" and "妈祖" in result.hits[0].item.text
