@@ -55,6 +55,7 @@ DATED_RELATIVE = 0.5
 DATED_LEAD = 0.1
 NEAR_MISS = 0.35
 ENTITY_SET_MAX = 8
+NUMBER_MISSING = 0.6  # an item without the number the question gives
 MAX_SET_HITS = 50
 ENTITY_SCAN_LIMIT = 2000
 NAME_TIE = 0.85
@@ -1653,6 +1654,13 @@ class ReportIndex:
 
     def _adjusted(self, query: Query, scores: np.ndarray) -> np.ndarray:
         """Steer content scores by what the question asks besides its words."""
+        numbers = [u for u in units_of(query.content) if u.isdigit() and len(u) > 1]
+        holders = [self.chars.postings[n][0] for n in numbers if n in self.chars.postings]
+        if holders and sum(len(h) for h in holders) <= ENTITY_SET_MAX:
+            # "哪个活动有约1200人参加": an item without the figure asked is a worse answer.
+            factors = np.full(len(self.items), NUMBER_MISSING, dtype=np.float32)
+            factors[np.concatenate(holders)] = 1.0
+            scores = scores * factors
         if query.ordinals:
             # "第十一届…" must not be answered with the 第九届 item.
             factors = [
