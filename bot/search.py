@@ -184,6 +184,8 @@ _ABOUT_THE_BOT = re.compile(
 _ENGLISH_ORDINAL = re.compile(r"\b([0-9]{1,3})(?:st|nd|rd|th)\b(?! anniversary)")
 _COUNTERS = ("人位名", "场期次届", "家所", "篇部件项")
 _BESIDES = re.compile(r"除了([^，,？?还]{1,12})(?:以外|之外)?[，,]?还有")
+# A figure the question gives (约1200人), not an edition, version or year (第10届, 3.0版).
+_GIVEN_NUMBER = re.compile(r"(?<![第0-9])([0-9]{2,})(?![0-9]|版|届|期|周年|年)")
 _VERSION = re.compile(r"([0-9]+(?:\.[0-9]+)?)版")
 # A question after a name: only an item that quotes one (《哩贺，朋友》, “台商大讲堂”) answers it.
 _ASKS_NAME = re.compile(r"叫什么名字|叫什么|叫咩名|题目是什么|名称是什么|片名|什么名字")
@@ -1654,7 +1656,7 @@ class ReportIndex:
 
     def _adjusted(self, query: Query, scores: np.ndarray) -> np.ndarray:
         """Steer content scores by what the question asks besides its words."""
-        numbers = [u for u in units_of(query.content) if u.isdigit() and len(u) > 1]
+        numbers = _GIVEN_NUMBER.findall(query.content)
         holders = [self.chars.postings[n][0] for n in numbers if n in self.chars.postings]
         if holders and sum(len(h) for h in holders) <= ENTITY_SET_MAX:
             # "哪个活动有约1200人参加": an item without the figure asked is a worse answer.
