@@ -1660,9 +1660,9 @@ class ReportIndex:
         holders = [self.chars.postings[n][0] for n in numbers if n in self.chars.postings]
         if holders and sum(len(h) for h in holders) <= ENTITY_SET_MAX:
             # "哪个活动有约1200人参加": an item without the figure asked is a worse answer.
-            factors = np.full(len(self.items), NUMBER_MISSING, dtype=np.float32)
-            factors[np.concatenate(holders)] = 1.0
-            scores = scores * factors
+            given = np.full(len(self.items), NUMBER_MISSING, dtype=np.float32)
+            given[np.concatenate(holders)] = 1.0
+            scores = scores * given
         if query.ordinals:
             # "第十一届…" must not be answered with the 第九届 item.
             factors = [

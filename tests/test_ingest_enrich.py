@@ -436,6 +436,9 @@ def test_topics_get_their_own_words_so_a_set_question_finds_the_topic(
     words = [w for t in document["topics"] for s in t.get("highlights", []) for w in
              s.get("aliases", {}).get("zh", []) if "台青" not in s["title"]]  # fmt: skip
     assert "台青" not in words
+    # Its items speak of awards (获评, 奖), so the theme's words come too: 荣誉, "honours".
+    assert "荣誉" in awards["aliases"]["zh"] and "honours" in awards["aliases"]["en"]
+    assert index.search("市台办拿过哪些荣誉").section is not None
     result = index.search("市台办获得过哪些奖项")
     assert result.kind == "list"
     assert result.section is not None and result.section.title == "工作亮点盘点"

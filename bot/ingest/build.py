@@ -9,7 +9,13 @@ from typing import Any
 
 import yaml
 
-from bot.ingest.enrich import choose_command, description_zh, enrich_item, topic_words
+from bot.ingest.enrich import (
+    choose_command,
+    description_zh,
+    enrich_item,
+    theme_words,
+    topic_words,
+)
 from bot.ingest.model import IngestError, Position
 from bot.ingest.structure import ParsedReport, Section
 from bot.normalize import detect_script
@@ -81,12 +87,19 @@ def _add_topic_words(topics: list[dict[str, Any]], city: str | None) -> None:
     found = topic_words(
         members, [(item["text"], item.get("keywords", ())) for item in items], places
     )
-    for section, words in zip(sections, found, strict=True):
+    themes = theme_words(members, [item["text"] for item in items])
+    for section, words, (theme_zh, theme_en) in zip(sections, found, themes, strict=True):
         # Another topic's heading names its own topic (台青 in 支持台青筑梦圆梦).
         others = [s["title"] for s in sections if s is not section]
+        words += [w for w in theme_zh if w not in words]
         words = [w for w in words if not any(w in title for title in others)]
+        aliases: dict[str, list[str]] = {}
         if words:
-            section["aliases"] = {"zh": words}
+            aliases["zh"] = words
+        if theme_en:
+            aliases["en"] = theme_en
+        if aliases:
+            section["aliases"] = aliases
 
 
 def to_yaml_document(

@@ -714,6 +714,10 @@ def topic_words(
 # --------------------------------------------------------------------------- commands
 
 # (words in the heading, command, English menu text), most specific first.
+# Characters only Traditional Chinese writes: THEMES lists both scripts, aliases want one.
+_TRADITIONAL_ONLY = re.compile(
+    "[獲獎榮譽領導視察來訪經濟貿產業資團宣傳媒體傳播發展術藝間調解權務創業學校醫療衛遊體育黨]"
+)
 THEMES: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("党的", "党建", "黨的", "黨建", "全面领导", "全面領導"), "party", "Party leadership"),
     (("领导", "領導", "考察", "视察", "視察", "来访", "來訪"), "visits", "Leaders' visits"),
@@ -743,6 +747,45 @@ THEMES: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("体育", "體育"), "sports", "Sports"),
     (("医疗", "醫療", "卫生", "衛生"), "health", "Health"),
 )
+
+
+THEME_SHARE = 0.5
+THEME_CONTRAST = 2.0
+THEMES_KEPT = 2
+_ENGLISH_FILLER = frozenset({"the", "for", "and", "of", "telling"})
+
+
+def theme_words(
+    sections: Sequence[Sequence[int]], texts: Sequence[str]
+) -> list[tuple[list[str], list[str]]]:
+    """For each section (its items, as positions in `texts`), the words of the themes (at most
+    two) that most of its items speak of and few others do, in Chinese and in English: items
+    that say 获评 and 奖 make an awards topic, asked for as 荣誉 or "honours" too, whatever its
+    heading says."""
+    from bot.normalize import to_simplified
+
+    found: list[tuple[list[str], list[str]]] = []
+    for members in sections:
+        inside = set(members)
+        ranked = []
+        for words, _, english in THEMES:
+            speaks = [any(word in text for word in words) for text in texts]
+            share = sum(speaks[i] for i in inside) / max(len(inside), 1)
+            others = sum(1 for i, said in enumerate(speaks) if said and i not in inside)
+            elsewhere = others / max(len(texts) - len(inside), 1)
+            if len(inside) > 1 and share >= THEME_SHARE and share >= THEME_CONTRAST * elsewhere:
+                ranked.append((share - elsewhere, words, english))
+        ranked.sort(key=lambda theme: -theme[0])
+        zh: list[str] = []
+        en: list[str] = []
+        for _, words, english in ranked[:THEMES_KEPT]:
+            zh += [w for w in words if w not in zh and to_simplified(w) == w]
+            en += [
+                w for w in re.findall(r"[a-z']+", english.lower())
+                if w not in _ENGLISH_FILLER and w not in en
+            ]  # fmt: skip
+        found.append((zh, en))
+    return found
 
 
 def theme_commands(title: str) -> list[tuple[str, str]]:
