@@ -712,6 +712,7 @@ class ReportIndex:
         self.report_of = np.array(
             [self._report_numbers[item.report_id] for item in self.items], dtype=np.int32
         )
+        self._rarest_pair = max(self.chars.idf.values(), default=self.chars.oov_idf)
         self.bridge = self._english_bridge() if self.untranslated.any() else None
         self._names_by_pinyin = self._pinyin_names() if self.bridge is not None else {}
         self.vocabulary = self._domain_vocabulary()
@@ -1097,7 +1098,9 @@ class ReportIndex:
                 if gram in self.chars.postings
             ]
             position_grams.append(grams)
-            weights.append(max((self.chars.idf[g] for g in grams), default=self.chars.oov_idf))
+            # A word with no Chinese in the report (took, based, outlet) weighs as the rarest
+            # pair the report has, not more: English has many words a dictionary maps nowhere.
+            weights.append(max((self.chars.idf[g] for g in grams), default=self._rarest_pair))
         if not position_grams:
             return np.zeros(len(self.items), dtype=np.float32)
         return self.chars.score_grams(position_grams, weights)
