@@ -131,6 +131,9 @@ _EN_MONTHS = {
 _MONTH_PATTERN = re.compile(
     r"(?<![0-9])(1[0-2]|0?[1-9])月份?|(十[一二]?|[一二三四五六七八九])月份?"
 )
+_SHORT_YEAR = re.compile(
+    r"(?<![0-9])([0-9]{2})年(?=(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月)"
+)
 _DAY_PATTERN = re.compile(r"(?<![0-9])([12][0-9]|3[01]|0?[1-9])[日号]")
 _YEAR_PATTERN = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年?(?![0-9])")
 _ASKED_UNIT = re.compile(r"(?<![哪边])(?:多少|几)([家个人名位所部篇场期届次条元件项支])")
@@ -675,10 +678,12 @@ class ReportIndex:
             [*self.item_text, *(normalize(r.intro) for r in kb.reports),
              *(normalize(i.title) for i in self.items)]
         )  # fmt: skip
+        # The reports' titles, and their author (广州市台办, 深圳台办): every item is its work.
+        subjects = [r.title for r in kb.reports] + [f"{r.city}台办" for r in kb.reports if r.city]
         self._title_pairs = {
             pair
-            for r in kb.reports
-            for pair in itertools.pairwise(units_of(self.canonical(normalize(r.title))))
+            for subject in [*subjects, "市委台办"]
+            for pair in itertools.pairwise(units_of(self.canonical(normalize(subject))))
         }
         self._title_words = {
             english_stem(word)
@@ -951,6 +956,9 @@ class ReportIndex:
         labels: list[str] = []
         years = {int(y) for y in _YEAR_PATTERN.findall(text)}
         text = _YEAR_PATTERN.sub("", text)
+        # 24年11月: a year in two digits, before a month
+        years |= {2000 + int(y) for y in _SHORT_YEAR.findall(text)}
+        text = _SHORT_YEAR.sub("", text)
         day_match = _DAY_PATTERN.search(text)
         for match in _MONTH_PATTERN.finditer(text):
             months.add(int(match.group(1)) if match.group(1) else _CN_MONTH[match.group(2)])

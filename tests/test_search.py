@@ -517,3 +517,12 @@ def test_a_set_question_about_a_phrase_in_several_topics_lists_its_items(
     assert set(ids(result)) == {"visits-04", "visits-07", "awards-05", "exchange-05"}
     # A phrase one topic holds is still that topic's question.
     assert index.search("市委台办获得了哪些荣誉").section is not None
+
+
+def test_a_two_digit_year_before_a_month_and_the_office_itself_ask_for_the_month(
+    index: ReportIndex,
+) -> None:
+    november = {"visits-04", "visits-07", "visits-10", "economy-05", "exchange-05"}
+    result = index.search("广州市台办23年11月都干了啥")
+    assert 2023 in result.query.years
+    assert result.kind == "list" and set(ids(result)) == november
