@@ -984,7 +984,7 @@ class ReportIndex:
         # Taken-out words leave a space: the words on either side stay apart (see _reading).
         for pattern in (self._set_words, self._number_words, self._date_words):
             text = pattern.sub(" ", text)
-        text = self._generic_words.sub(" ", text)
+        text = self._generic_words.sub(self._generic_unless_in_a_phrase, text)
         text = self._stopwords.sub(" ", text)
         text = " ".join(text.split())
         smalltalk = text_whole in self._smalltalk or bool(_ABOUT_THE_BOT.search(text_whole))
@@ -1040,6 +1040,25 @@ class ReportIndex:
             reports=frozenset(named),
             normalized=text_whole,
         )
+
+    def _generic_unless_in_a_phrase(self, match: re.Match[str]) -> str:
+        """A generic word (工作, 活动) goes, unless the items have it with both its neighbours:
+        the 工作 of 对台工作会 is part of 对台工作会议."""
+        text, start, end = match.string, match.start(), match.end()
+        word = match.group(0)
+        if start == 0 or end == len(text):
+            return " "
+        before = self.chars.postings.get(_pair(text[start - 1], word[0]))
+        after = self.chars.postings.get(_pair(word[-1], text[end]))
+        if before is None or after is None:
+            return " "
+        phrase = text[start - 1 : end + 1]
+        candidates = self._posting_set(_pair(text[start - 1], word[0]), before[0]) & (
+            self._posting_set(_pair(word[-1], text[end]), after[0])
+        )
+        if any(phrase in self.item_text[i] for i in candidates):
+            return word
+        return " "
 
     def _english_pieces(self, word: str) -> list[str]:
         """A hyphenated word no item and no dictionary knows (micro-documentary,

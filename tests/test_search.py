@@ -526,3 +526,9 @@ def test_a_two_digit_year_before_a_month_and_the_office_itself_ask_for_the_month
     result = index.search("广州市台办23年11月都干了啥")
     assert 2023 in result.query.years
     assert result.kind == "list" and set(ids(result)) == november
+
+
+def test_a_generic_word_inside_a_phrase_of_the_report_stays(index: ReportIndex) -> None:
+    # 工作 goes from "做了哪些工作", but the 工作 of 对台工作会 is part of 对台工作会议.
+    assert "工作" in index.parse("全市对台工作会开了没").content
+    assert "工作" not in index.parse("台青方面做了哪些工作").content
