@@ -26,6 +26,7 @@ from rapidfuzz import fuzz, process
 
 from bot.crosslingual import EnglishBridge
 from bot.ingest import chinese_number
+from bot.ingest.enrich import SURNAMES
 from bot.normalize import (
     MAX_QUERY_CHARS,
     Script,
@@ -162,11 +163,6 @@ _ENGLISH_WHAT_DONE = re.compile(
 _ENGLISH_PLURAL_ASKED = re.compile(r"\b(?:what|which)(?: \w+)? \w{3,}s\b")
 # A person the question names and the report never mentions ("陈斌有没有表扬广州"): a common
 # surname, then one or two characters, between a role word or the start and a verb or particle.
-COMMON_SURNAMES = frozenset(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
-    "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾"
-    "毛郝龚邵万钱严覃武戴莫孔向汤赖柯连洪习萧游施庄翁詹"
-)
 _BEFORE_NAME = re.compile(
     r"(?:^|[，,。？?！!、：:\s]|长|主任|发言人|书记|主席|委员|总统|领导人|议员|理事|先生|女士)$"
 )
@@ -1270,7 +1266,7 @@ class ReportIndex:
         and not a typo of a name it has (宋滔 sounds as 宋涛; 郭永行 shares 郭永 with 郭永航)."""
         text = query.normalized
         for start, char in enumerate(text):
-            if char not in COMMON_SURNAMES or not _BEFORE_NAME.search(text[:start]):
+            if char not in SURNAMES or not _BEFORE_NAME.search(text[:start]):
                 continue
             names = [text[start : start + n] for n in (3, 2) if start + n <= len(text)]
             names = [name for name in names if all(has_cjk(c) for c in name)]

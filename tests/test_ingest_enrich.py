@@ -57,6 +57,12 @@ def test_dates(text: str, expected: dict[str, Any] | None) -> None:
 # --------------------------------------------------------------------------- people
 
 
+def test_people_with_surnames_written_in_simplified_only() -> None:
+    # 萧 and 赖 are surnames in Simplified too (蕭, 賴 in Traditional).
+    found = extract_people("2024年4月，深圳市副市长萧惠敏出席交流会。")
+    assert [(p["name"], p["role"]) for p in found] == [("萧惠敏", "深圳市副市长")]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
