@@ -345,7 +345,7 @@ def cmd_eval_dialogues(path: Path, verbose: bool) -> int:
 
 def cmd_ask(question: str, language: str | None, as_html: bool) -> int:
     from bot.normalize import detect_script
-    from bot.render import render_answer, to_plain
+    from bot.render import render_answer, section_title, to_plain
     from bot.search import ReportIndex
     from bot.texts import Language, choose_language, texts_for
 
@@ -355,10 +355,12 @@ def cmd_ask(question: str, language: str | None, as_html: bool) -> int:
     lang: Language = (
         cast(Language, language) if language else choose_language(None, detect_script(question))
     )
-    answer = render_answer(kb, result, texts_for(lang))
+    texts = texts_for(lang)
+    answer = render_answer(kb, result, texts)
     print(answer if as_html else to_plain(answer))
     if result.kind == "none" and result.suggestions:
-        print("→ " + " · ".join(f"/{s.command} {s.title}" for s in result.suggestions))
+        topics = (f"/{s.command} {section_title(s, texts)}" for s in result.suggestions)
+        print("→ " + " · ".join(topics))
     return 0
 
 

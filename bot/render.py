@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from bot.report import Item, ItemDate, KnowledgeBase, Section
-from bot.search import SearchResult, pinyin_name
+from bot.search import SearchResult, english_office, pinyin_name
 from bot.texts import Html, Texts, escape, texts_for
 
 MESSAGE_LIMIT = 4096
@@ -238,6 +238,8 @@ def render_not_found(kb: KnowledgeBase, result: SearchResult, texts: Texts) -> H
         message = Html(f"{message}\n{reason_text}")
     elif reason.startswith("unnamed office holder: "):
         office = texts.convert(reason.removeprefix("unnamed office holder: "))
+        if texts.language == "en":
+            office = english_office(reason.removeprefix("unnamed office holder: "))
         message = Html(f"{message}\n{texts.get('not_found_reason_office', office=office)}")
     elif reason.startswith("unmentioned person: "):
         person = texts.convert(reason.removeprefix("unmentioned person: "))

@@ -182,6 +182,12 @@ _ABOUT_THE_BOT = re.compile(
 )
 _ENGLISH_ORDINAL = re.compile(r"\b([0-9]{1,3})(?:st|nd|rd|th)\b(?! anniversary)")
 _COUNTERS = ("人位名", "场期次届", "家所", "篇部件项")
+_ENGLISH_WHO = re.compile(r"\bwho(?:'s| is| was)(?: the| a)?(?: current)? ([a-z]+)\b")
+# English offices by the Chinese the report's roles would end in.
+_ENGLISH_OFFICES = {
+    "mayor": "市长", "governor": "省长", "secretary": "书记", "chairman": "主席",
+    "chairwoman": "主席", "spokesperson": "发言人", "spokesman": "发言人", "minister": "部长",
+}  # fmt: skip
 _BESIDES = re.compile(r"除了([^，,？?还]{1,12})(?:以外|之外)?[，,]?还有")
 # A figure the question gives (约1200人), not an edition, version or year (第10届, 3.0版).
 _GIVEN_NUMBER = re.compile(r"(?<![第0-9])([0-9]{2,})(?![0-9]|版|届|期|周年|年)")
@@ -306,6 +312,11 @@ def pinyin_name(name: str) -> str:
     if not all(s.isascii() and s.isalpha() for s in syllables):
         return ""
     return f"{syllables[0]} {''.join(syllables[1:])}"
+
+
+def english_office(office: str) -> str:
+    """An office in English, where the word is known (市长 → mayor); else as it is."""
+    return next((en for en, zh in _ENGLISH_OFFICES.items() if zh == office), office)
 
 
 def _holds(role: str, office: str) -> bool:
@@ -1247,6 +1258,13 @@ class ReportIndex:
         """For "广州市台办主任是谁": the office asked about, when no person in the report holds
         it (the report names a 省委台办主任, not a 市委台办主任). Offices are recognised by the
         last character of the roles the report's people have (主任, 会长, 书记 …)."""
+        if query.english:
+            # "Who is the mayor of Guangzhou?": the office in Chinese, held by no one here.
+            asked = _ENGLISH_WHO.search(query.cleaned.lower())
+            office = _ENGLISH_OFFICES.get(asked.group(1), "") if asked else ""
+            if office and not any(_holds(role, office) for role in self._roles):
+                return office
+            return ""
         text = self.canonical(normalize(query.cleaned)).rstrip("啊呢吗呀啦哦")
         text = _NOW_WORDS.sub("", text)  # 主任现在是谁
         match = _WHO_PATTERN.search(text)

@@ -248,3 +248,13 @@ def test_rendered_items_show_their_dates(kb: KnowledgeBase) -> None:
     assert "2023年12月27日" in render_item(kb, kb.item("visits-03"), texts)
     assert "春节前夕（2023年）" in render_item(kb, kb.item("visits-11"), texts)
     assert "May 2023" in render_item(kb, kb.item("visits-01"), texts_for("en"))
+
+
+def test_an_english_question_after_an_office_nobody_here_holds(
+    kb: KnowledgeBase, index: ReportIndex
+) -> None:
+    # The report names a vice mayor (副市长谭萍), never the mayor.
+    result = index.search("Who is the mayor of Guangzhou?")
+    assert result.kind == "none" and result.reason == "unnamed office holder: 市长"
+    output = render_not_found(kb, result, texts_for("en"))
+    assert "does not say who the mayor is" in to_plain(output)
