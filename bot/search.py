@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process
 
 from bot.crosslingual import EnglishBridge
 from bot.ingest import chinese_number
-from bot.ingest.enrich import SURNAMES
+from bot.ingest.enrich import COMMON_SURNAMES
 from bot.normalize import (
     MAX_QUERY_CHARS,
     Script,
@@ -1284,7 +1284,7 @@ class ReportIndex:
         and not a typo of a name it has (宋滔 sounds as 宋涛; 郭永行 shares 郭永 with 郭永航)."""
         text = query.normalized
         for start, char in enumerate(text):
-            if char not in SURNAMES or not _BEFORE_NAME.search(text[:start]):
+            if char not in COMMON_SURNAMES or not _BEFORE_NAME.search(text[:start]):
                 continue
             names = [text[start : start + n] for n in (3, 2) if start + n <= len(text)]
             names = [name for name in names if all(has_cjk(c) for c in name)]

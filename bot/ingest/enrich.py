@@ -78,10 +78,15 @@ def extract_date(text: str, default_year: int | None) -> dict[str, Any] | None:
 
 # --------------------------------------------------------------------------- people
 
-SURNAMES = set(
+# The hundred or so commonest surnames: enough to spot a name in a question (bot.search); the
+# full list below reads the names in a report's text, where a role word comes first.
+COMMON_SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏"
     "魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚"
-    "邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左"
+    "邵万钱严覃武戴莫孔向汤赖柯连洪习萧游施庄翁詹"
+)
+SURNAMES = set(COMMON_SURNAMES) | set(
+    "常温康文牛樊葛邢安齐易乔伍庞颜倪聂章鲁岳翟殷申欧耿关兰焦俞左"
     "柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈"
     "饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵"
     "苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝洪萧赖习游"
