@@ -188,6 +188,9 @@ _ENGLISH_OFFICES = {
     "mayor": "市长", "governor": "省长", "secretary": "书记", "chairman": "主席",
     "chairwoman": "主席", "spokesperson": "发言人", "spokesman": "发言人", "minister": "部长",
 }  # fmt: skip
+# A set question after people ("哪些领导出席", "which officials"): items that name someone.
+_ASKS_PEOPLE = re.compile(r"领导|长官|官员|嘉宾|哪些人|哪几位|哪位|边个|边啲人|谁")
+_ASKS_PEOPLE_EN = re.compile(r"\b(?:who|leaders?|officials?|guests?)\b", re.IGNORECASE)
 _BESIDES = re.compile(r"除了([^，,？?还]{1,12})(?:以外|之外)?[，,]?还有")
 # A figure the question gives (约1200人), not an edition, version or year (第10届, 3.0版).
 _GIVEN_NUMBER = re.compile(r"(?<![第0-9])([0-9]{2,})(?![0-9]|版|届|期|周年|年)")
@@ -1830,6 +1833,10 @@ class ReportIndex:
             # "市委台办获得了哪些荣誉": every item that covers the question almost as much as
             # the best one (at most SET_MARGIN of the question less).
             members = np.flatnonzero(scores >= max(SET_FLOOR, best - SET_MARGIN))
+            if _ASKS_PEOPLE.search(query.normalized) or _ASKS_PEOPLE_EN.search(query.cleaned):
+                # "哪些领导来看过": the items where someone is named, not the place's award.
+                named = [i for i in members.tolist() if self.items[i].people]
+                members = np.array(named or members.tolist(), dtype=np.int64)
             if len(members) > 1:
                 found = self._hits(members.tolist(), scores, why="set", floor=0.0)
                 return SearchResult(query, "list", tuple(self._by_date(found)))

@@ -532,3 +532,14 @@ def test_a_generic_word_inside_a_phrase_of_the_report_stays(index: ReportIndex) 
     # 工作 goes from "做了哪些工作", but the 工作 of 对台工作会 is part of 对台工作会议.
     assert "工作" in index.parse("全市对台工作会开了没").content
     assert "工作" not in index.parse("台青方面做了哪些工作").content
+
+
+def test_a_set_question_after_people_lists_the_items_that_name_someone(
+    index: ReportIndex,
+) -> None:
+    # The base's own award (awards-07) names no one who came to see it.
+    assert set(ids(index.search("汇龙那个创业基地都有哪些领导来看过？"))) == {
+        "visits-02",
+        "visits-10",
+    }
+    assert set(ids(index.search("岭南行总闭营有边啲领导嚟咗？"))) == {"visits-04", "visits-07"}
