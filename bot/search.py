@@ -731,9 +731,12 @@ class ReportIndex:
         self.bridge = self._english_bridge() if self.untranslated.any() else None
         self._names_by_pinyin = self._pinyin_names() if self.bridge is not None else {}
         self.vocabulary = self._domain_vocabulary()
-        self._roles = {
-            self.canonical(normalize(p.role)) for i in self.items for p in i.people if p.role
-        }
+        self._roles_of: dict[str, set[str]] = defaultdict(set)
+        for item in self.items:
+            for person in item.people:
+                if person.role:
+                    self._roles_of[item.report_id].add(self.canonical(normalize(person.role)))
+        self._roles = set().union(*self._roles_of.values())
         self._role_endings = {role[-1] for role in self._roles}
         self._english_vocab = list(self.words.postings)
         self._english_names = [name for name in self.people if name.isascii()]
@@ -1257,6 +1260,11 @@ class ReportIndex:
             indexes = {i for i in indexes if self.items[i].report_id in query.reports}
         return indexes
 
+    def _roles_asked(self, query: Query) -> set[str]:
+        """The roles of the people in the reports the question names (广州台协会长: 广州's)."""
+        named = [self._roles_of[r] for r in query.reports if r in self._roles_of]
+        return set().union(*named) if named else self._roles
+
     def _unnamed_office_holder(self, query: Query) -> str:
         """For "广州市台办主任是谁": the office asked about, when no person in the report holds
         it (the report names a 省委台办主任, not a 市委台办主任). Offices are recognised by the
@@ -1265,7 +1273,7 @@ class ReportIndex:
             # "Who is the mayor of Guangzhou?": the office in Chinese, held by no one here.
             asked = _ENGLISH_WHO.search(query.cleaned.lower())
             office = _ENGLISH_OFFICES.get(asked.group(1), "") if asked else ""
-            if office and not any(_holds(role, office) for role in self._roles):
+            if office and not any(_holds(role, office) for role in self._roles_asked(query)):
                 return office
             return ""
         text = self.canonical(normalize(query.cleaned)).rstrip("啊呢吗呀啦哦")
@@ -1278,7 +1286,7 @@ class ReportIndex:
             office = office.removeprefix(prefix)
         if len(office) < 2 or office[-1] not in self._role_endings or office in self.people:
             return ""
-        if any(_holds(role, office) for role in self._roles):
+        if any(_holds(role, office) for role in self._roles_asked(query)):
             return ""
         return office
 

@@ -40,6 +40,13 @@ topics:
     text: 2024年9月，前海台湾青年创业基地新入驻台青团队25家。
     title: 前海台青创业基地新入驻25家
     date: {year: 2024, month: 9}
+  - id: sz2024-youth-03
+    number: 3
+    text: 2024年10月，深圳市台资企业协会会长林志强出席台商座谈会。
+    title: 深圳台协会长林志强出席台商座谈会
+    date: {year: 2024, month: 10}
+    people:
+    - {name: 林志强, role: 深圳市台资企业协会会长}
 """
 
 
@@ -103,3 +110,9 @@ def test_a_list_mixing_reports_says_where_each_item_is_from(
     html = render_answer(two_reports, index.search("7月有哪些活动"), texts_for("zh-hans"))
     assert "第十届深台青年论坛</b> <i>(深圳, 2024年7月)</i>" in html
     assert "(广州, 2023年7月)" in html
+
+
+def test_an_office_is_held_only_in_the_report_the_question_names(index: ReportIndex) -> None:
+    # 深圳's report names its association's president; 广州's never does.
+    assert index.search("广州台协会长是谁").reason.startswith("unnamed office holder")
+    assert index.search("深圳台协会长是谁").kind != "none"
