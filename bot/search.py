@@ -706,6 +706,7 @@ class ReportIndex:
             if has_cjk(name) and 2 <= len(name) <= 4:
                 self._names_by_sound["".join(map(pinyin_of, name))].append(name)
         self._name_sounds = set(self._names_by_sound)
+        self._name_initials = {name[0] for names in self._names_by_sound.values() for name in names}
         self.item_phrases = [
             self.canonical(f"{text}|{normalize(item.title)}")
             for text, item in zip(self.item_text, self.items, strict=True)
@@ -1234,11 +1235,15 @@ class ReportIndex:
         """People named with a homophone typo of an input method (宋滔 for 宋涛): a name of
         the report that a run of the question sounds exactly like, surname written right."""
         found: list[str] = []
+        starts = [i for i, char in enumerate(text) if char in self._name_initials]
+        if not starts:
+            return found
+        sounds = [pinyin_of(char) for char in text]
         for size in (3, 2):
-            for start in range(len(text) - size + 1):
-                run = text[start : start + size]
-                for name in self._names_by_sound.get("".join(map(pinyin_of, run)), ()):
-                    if name[0] == run[0] and name not in found:
+            for start in starts:
+                sound = "".join(sounds[start : start + size])
+                for name in self._names_by_sound.get(sound, ()):
+                    if len(name) == size and name[0] == text[start] and name not in found:
                         found.append(name)
         return found
 
