@@ -93,12 +93,7 @@ def _add_topic_words(topics: list[dict[str, Any]], city: str | None) -> None:
         others = [s["title"] for s in sections if s is not section]
         words += [w for w in theme_zh if w not in words]
         words = [w for w in words if not any(w in title for title in others)]
-        aliases: dict[str, list[str]] = {}
-        if words:
-            aliases["zh"] = words
-        if theme_en:
-            aliases["en"] = theme_en
-        if aliases:
+        if aliases := {k: v for k, v in (("zh", words), ("en", theme_en)) if v}:
             section["aliases"] = aliases
 
 
