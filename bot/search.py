@@ -558,7 +558,6 @@ class _Reading:
     general: list[float]  # each unit's general-language weight
     joins: list[bool]  # whether units i and i+1 may count as a pair
     importance: list[float]
-    grams: list[list[str]]  # the item grams at each position
     char_matches: np.ndarray  # positions × items, see CoverageIndex.matches
     weak: frozenset[str] = frozenset()  # pairs across two whole words
     _sound_matches: np.ndarray | None = None
@@ -689,10 +688,11 @@ class ReportIndex:
              *(normalize(i.title) for i in self.items)]
         )  # fmt: skip
         # The reports' titles, and their author (广州市台办, 深圳台办): every item is its work.
-        subjects = [r.title for r in kb.reports] + [f"{r.city}台办" for r in kb.reports if r.city]
+        subjects = [r.title for r in kb.reports]
+        subjects += [f"{r.city}{city}台办" for r in kb.reports if r.city for city in ("", "市")]
         self._title_pairs = {
             pair
-            for subject in [*subjects, "市委台办"]
+            for subject in subjects
             for pair in itertools.pairwise(units_of(self.canonical(normalize(subject))))
         }
         self._title_words = {
@@ -705,7 +705,6 @@ class ReportIndex:
         for name in self.people:
             if has_cjk(name) and 2 <= len(name) <= 4:
                 self._names_by_sound["".join(map(pinyin_of, name))].append(name)
-        self._name_sounds = set(self._names_by_sound)
         self._name_initials = {name[0] for names in self._names_by_sound.values() for name in names}
         self.item_phrases = [
             self.canonical(f"{text}|{normalize(item.title)}")
@@ -1178,7 +1177,7 @@ class ReportIndex:
             if words[i] != words[i + 1] and min(size[words[i]], size[words[i + 1]]) > 1
         }
         reading = _Reading(
-            list(units), general, joins, importance, grams, self.chars.matches(grams, weak),
+            list(units), general, joins, importance, self.chars.matches(grams, weak),
             weak=frozenset(weak),
         )  # fmt: skip
         if len(self._readings) >= READINGS_KEPT:
@@ -1316,7 +1315,7 @@ class ReportIndex:
         return ""
 
     def _like_a_known_name(self, name: str) -> bool:
-        if "".join(map(pinyin_of, name)) in self._name_sounds:
+        if "".join(map(pinyin_of, name)) in self._names_by_sound:
             return True
         return any(
             len(known) == len(name)

@@ -719,10 +719,6 @@ def topic_words(
 # --------------------------------------------------------------------------- commands
 
 # (words in the heading, command, English menu text), most specific first.
-# Characters only Traditional Chinese writes: THEMES lists both scripts, aliases want one.
-_TRADITIONAL_ONLY = re.compile(
-    "[獲獎榮譽領導視察來訪經濟貿產業資團宣傳媒體傳播發展術藝間調解權務創業學校醫療衛遊體育黨]"
-)
 THEMES: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("党的", "党建", "黨的", "黨建", "全面领导", "全面領導"), "party", "Party leadership"),
     (("领导", "領導", "考察", "视察", "視察", "来访", "來訪"), "visits", "Leaders' visits"),
