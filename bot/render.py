@@ -11,7 +11,7 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 
-from bot.report import Item, ItemDate, KnowledgeBase, Section
+from bot.report import Item, ItemDate, KnowledgeBase, Report, Section
 from bot.search import SearchResult, english_office, pinyin_name
 from bot.texts import Html, Texts, escape, texts_for
 
@@ -142,8 +142,13 @@ def render_item_line(kb: KnowledgeBase, item: Item, texts: Texts, index: int | N
 def report_city(kb: KnowledgeBase, item: Item, texts: Texts) -> str:
     report = kb.report(item.report_id)
     if texts.language == "en":
-        return report.city_en or report.title_en
+        return city_in_english(report) or report.title_en
     return texts.convert(report.city) if report.city else texts.convert(report.title)
+
+
+def city_in_english(report: Report) -> str:
+    """The report's city in English: its city_en, else its pinyin (an ingested 深圳 → Shenzhen)."""
+    return report.city_en or pinyin_name(report.city).replace(" ", "").capitalize()
 
 
 def render_list(
@@ -183,7 +188,25 @@ def render_answer(kb: KnowledgeBase, result: SearchResult, texts: Texts) -> Html
                 count=len(result.hits),
             )
         items = [h.item for h in result.hits]
-        return render_list(kb, items[:LIST_PAGE], texts, header, total=len(items))
+        answer = render_list(kb, items[:LIST_PAGE], texts, header, total=len(items))
+    else:
+        answer = _render_hits(kb, result, texts)
+    if result.elsewhere:
+        answer = Html(f"{answer}\n\n{render_elsewhere(kb, result.elsewhere, texts)}")
+    return answer
+
+
+def render_elsewhere(kb: KnowledgeBase, report_ids: Sequence[str], texts: Texts) -> Html:
+    """A pointer to other cities' reports that answer the question as well."""
+    reports = [kb.report(r) for r in report_ids]
+    if texts.language == "en":
+        cities = ", ".join(dict.fromkeys(city_in_english(r) for r in reports))
+    else:
+        cities = "、".join(dict.fromkeys(texts.convert(r.city) for r in reports))
+    return texts.get("answer_elsewhere", cities=cities)
+
+
+def _render_hits(kb: KnowledgeBase, result: SearchResult, texts: Texts) -> Html:
     best = result.hits[0].item
     if result.kind == "closest":
         # Below the answer cut-off: quoted faithfully, but framed as the nearest thing.
@@ -233,7 +256,7 @@ def render_not_found(kb: KnowledgeBase, result: SearchResult, texts: Texts) -> H
         place = texts.convert(reason.removeprefix("other place: "))
         cities = "、".join(dict.fromkeys(texts.convert(r.city) for r in kb.reports if r.city))
         if texts.language == "en":
-            cities = ", ".join(dict.fromkeys(r.city_en or r.city for r in kb.reports if r.city))
+            cities = ", ".join(dict.fromkeys(city_in_english(r) for r in kb.reports if r.city))
         reason_text = texts.get("not_found_reason_place", place=place, cities=cities)
         message = Html(f"{message}\n{reason_text}")
     elif reason.startswith("unnamed office holder: "):

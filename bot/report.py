@@ -146,6 +146,7 @@ class Lexicon:
     generic_words: tuple[str, ...] = ()
     smalltalk: tuple[str, ...] = ()
     stopwords: tuple[str, ...] = ()
+    home_city: str = ""  # the city whose office the bot speaks for (see lexicon.yaml)
 
 
 class KnowledgeBase:
@@ -253,6 +254,7 @@ LEXICON_FIELDS = {
     "generic_words": FieldSpec("list[str]"),
     "smalltalk": FieldSpec("list[str]"),
     "stopwords": FieldSpec("list[str]"),
+    "home_city": FieldSpec("str"),
 }
 TYPE_NAMES = {
     "str": "a text",
@@ -588,6 +590,7 @@ def _load_lexicon(doc: LocatedDocument) -> Lexicon | None:
         generic_words=tuple(doc.data.get("generic_words") or ()),
         smalltalk=tuple(doc.data.get("smalltalk") or ()),
         stopwords=tuple(doc.data.get("stopwords") or ()),
+        home_city=str(doc.data.get("home_city") or ""),
     )
 
 

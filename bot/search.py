@@ -80,8 +80,10 @@ CLOSEST_LEAD = 0.1
 # item, however squarely it names one: its story about the asker is content no item has. When
 # the best item still matches much informative content and stands well clear of the next, it is
 # offered as the closest the report has. Evidence, not coverage, decides here.
+# Evidence is counted in weights of the reports' rarest character pair, so that it means the
+# same whatever the number of items (one more report makes every idf larger).
 WORDY_FLOOR = 0.25
-WORDY_EVIDENCE = 9.0
+WORDY_EVIDENCE = 2.325
 WORDY_LEAD_RATIO = 1.4
 # A run of at least this many characters of the question found in one item only.
 UNIQUE_PHRASE_MIN = 4
@@ -90,7 +92,7 @@ PHRASE_SET_MIN = 3
 PHRASE_SET_SHARE = 0.75
 # The best item must match this much informative content (report idf × general-language
 # weight): a question of filler and generic words ("这个活动有多少人参加") names nothing.
-EVIDENCE_MIN = 2.0
+EVIDENCE_MIN = 0.5166
 # An English question matched through Chinese candidates is less certain than through English.
 BRIDGE_FACTOR = 0.9
 READINGS_KEPT = 64
@@ -98,6 +100,9 @@ WORDS_PER_PIECE = 1_000_000  # word numbers of a question's pieces never meet
 SECTION_SHARES_KEPT = 20_000
 UNIQUE_PHRASE_POSTINGS = 64
 UNIQUE_PHRASE_MARGIN = 0.2
+# How far another city's report must lead the home city's for a question naming no city to be
+# answered from it.
+HOME_MARGIN = 0.05
 FILLER_EDGE = 0.3
 PINYIN_NAME_MAX = 12  # longer names are phrases, not names
 MAX_PINYIN_NAMES = 4
@@ -242,6 +247,8 @@ class SearchResult:
     near_misses: tuple[Hit, ...] = ()
     reason: str = ""
     section: Section | None = None  # set when a topic-level question is answered by its topic
+    # Other cities' reports that answer as well as the home city's one that was used.
+    elsewhere: tuple[str, ...] = ()
 
     @property
     def best(self) -> Hit | None:
@@ -726,6 +733,16 @@ class ReportIndex:
         self._report_numbers = {report.id: n for n, report in enumerate(kb.reports)}
         self.report_of = np.array(
             [self._report_numbers[item.report_id] for item in self.items], dtype=np.int32
+        )
+        home = tuple(r for r in kb.reports if r.city and r.city == kb.lexicon.home_city)
+        self._home_reports = frozenset(r.id for r in home)
+        # With other cities' reports loaded beside the home city's, a question about the home
+        # is answered by an index of the home's reports alone: as if the others weren't there,
+        # since their items would shift every word's weight.
+        self._home_index = (
+            ReportIndex(KnowledgeBase(home, kb.lexicon))
+            if 0 < len(home) < len(kb.reports)
+            else None
         )
         self._rarest_pair = max(self.chars.idf.values(), default=self.chars.oov_idf)
         self.bridge = self._english_bridge() if self.untranslated.any() else None
@@ -1353,6 +1370,15 @@ class ReportIndex:
             # An admin fixed this very question from the chat (/stats): their answer stands.
             item = self.items[self.positions[learned]]
             return SearchResult(query, "single", (Hit(item, 1.0, ("learned",)),))
+        if self._home_index is not None and query.reports and query.reports <= self._home_reports:
+            # The home city named: answered as if the other cities' reports weren't loaded.
+            return self._home_index._answer(self._home_index.parse(question), limit)
+        result = self._answer(query, limit)
+        if query.reports or self._home_index is None:
+            return result
+        return self._home_first(query, result, limit)
+
+    def _answer(self, query: Query, limit: int) -> SearchResult:
         result = self._search(query, limit)
         other_years = [y for y in query.years if y not in self.report_years]
         if missing := self._detail_missing_from(query, result):
@@ -1373,6 +1399,30 @@ class ReportIndex:
             reason = f"other year: {min(other_years)}"
             return SearchResult(query, "none", suggestions=self.suggest(query), reason=reason)
         return result
+
+    def _home_first(self, query: Query, result: SearchResult, limit: int) -> SearchResult:
+        """A question that names no report is answered from the home city's reports (the
+        bot's own office), unless another city's report answers it clearly better or the
+        home's don't answer it; the answer then points to the others that answer it too."""
+        assert self._home_index is not None
+        scores = self._adjusted(query, self.content_scores(query))
+        home = self.in_named_reports(self._home_reports)
+        best_home = float(scores.max(where=home, initial=0.0))
+        if float(scores.max(where=~home, initial=0.0)) > best_home + HOME_MARGIN:
+            return result
+        home_result = self._home_index._answer(self._home_index.parse(query.original), limit)
+        if home_result.kind == "none":
+            # Only other cities' items may answer it; else the home's refusal stands, offering
+            # every report's topics.
+            if result.hits and not any(h.item.report_id in self._home_reports for h in result.hits):
+                return result
+            return replace(home_result, suggestions=result.suggestions)
+        tied = np.flatnonzero(~home & (scores >= max(best_home - HOME_MARGIN, ANSWER_CUTOFF)))
+        elsewhere = {self.items[i].report_id for i in tied}
+        elsewhere |= {h.item.report_id for h in (*result.hits, *result.related)}
+        elsewhere -= self._home_reports
+        ordered = tuple(r.id for r in self.kb.reports if r.id in elsewhere)
+        return replace(home_result, elsewhere=ordered)
 
     def _detail_missing_from(self, query: Query, result: SearchResult) -> str:
         """The detail asked for that none of the answer's items gives (a topic listing is
@@ -1810,8 +1860,9 @@ class ReportIndex:
 
     def _ranked_result(self, query: Query, scores: np.ndarray, limit: int) -> SearchResult:
         order = np.argsort(-scores, kind="stable")[:limit]
+        unit = self._rarest_pair
         best = float(scores[order[0]]) if len(order) else 0.0
-        if best >= CLOSEST_FLOOR and self.evidence(query, int(order[0])) < EVIDENCE_MIN:
+        if best >= CLOSEST_FLOOR and self.evidence(query, int(order[0])) < EVIDENCE_MIN * unit:
             return SearchResult(
                 query, "none", suggestions=self.suggest(query, scores), reason="no content"
             )
@@ -1820,7 +1871,7 @@ class ReportIndex:
             if (best >= CLOSEST_FLOOR and best - second >= CLOSEST_LEAD) or (
                 best >= WORDY_FLOOR
                 and best >= second * WORDY_LEAD_RATIO
-                and self.evidence(query, int(order[0])) >= WORDY_EVIDENCE
+                and self.evidence(query, int(order[0])) >= WORDY_EVIDENCE * unit
             ):
                 closest = Hit(self.items[int(order[0])], best, ("closest",))
                 near = tuple(

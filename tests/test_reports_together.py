@@ -107,9 +107,35 @@ def test_not_found_names_every_report(two_reports: KnowledgeBase, index: ReportI
 def test_a_list_mixing_reports_says_where_each_item_is_from(
     two_reports: KnowledgeBase, index: ReportIndex
 ) -> None:
-    html = render_answer(two_reports, index.search("7月有哪些活动"), texts_for("zh-hans"))
+    html = render_answer(two_reports, index.search("广州和深圳7月有哪些活动"), texts_for("zh-hans"))
     assert "第十届深台青年论坛</b> <i>(深圳, 2024年7月)</i>" in html
     assert "(广州, 2023年7月)" in html
+
+
+def test_a_question_naming_no_city_is_about_the_home_city(
+    two_reports: KnowledgeBase, index: ReportIndex
+) -> None:
+    # lexicon.yaml's home_city is 广州: its office's awards, its July; 深圳's July is pointed to.
+    awards = index.search("市台办获得过哪些奖项")
+    assert awards.section is not None and awards.section.id == "awards"
+    july = index.search("7月有哪些活动")
+    assert {h.item.report_id for h in july.hits} == {"gz2023"}
+    assert july.elsewhere == ("sz2024",)
+    html = render_answer(two_reports, july, texts_for("zh-hans"))
+    assert html.endswith("💡 深圳的报告里也有相关内容，在问题中加上城市名即可查看。")
+    english = render_answer(two_reports, index.search("What happened in July?"), texts_for("en"))
+    assert "The Shenzhen report has matching items too" in english
+
+
+def test_another_citys_report_answers_what_the_home_city_has_not(index: ReportIndex) -> None:
+    assert top(index, "前海的台青创业基地") == "sz2024-youth-02"
+    assert not index.search("前海的台青创业基地").elsewhere
+
+
+def test_the_home_city_is_answered_as_if_it_were_alone(index: ReportIndex) -> None:
+    alone = ReportIndex(load_knowledge_base(DATA))
+    for question in ("全市对台工作会议开了吗", "广州台青创业基地进了多少团队", "台湾调解员咋回事"):
+        assert top(index, question) == top(alone, question), question
 
 
 def test_an_office_is_held_only_in_the_report_the_question_names(index: ReportIndex) -> None:
