@@ -39,7 +39,7 @@ from bot.normalize import (
     pinyin_of,
     pinyin_readings,
 )
-from bot.report import Item, KnowledgeBase, Section
+from bot.report import Item, KnowledgeBase, Report, Section
 from bot.wordfreq import general_frequencies
 
 NO_REPORT = "-"  # a question names a city and a year that no loaded report covers together
@@ -734,16 +734,20 @@ class ReportIndex:
         self.report_of = np.array(
             [self._report_numbers[item.report_id] for item in self.items], dtype=np.int32
         )
-        home = tuple(r for r in kb.reports if r.city and r.city == kb.lexicon.home_city)
+        # With several cities' reports loaded, a question about one city is answered by an
+        # index of that city's reports alone, as if the others weren't there: their items would
+        # shift every word's weight.
+        by_city: dict[str, list[Report]] = defaultdict(list)
+        for report in kb.reports:
+            by_city[report.city].append(report)
+        self._city_indexes = {
+            frozenset(r.id for r in reports): ReportIndex(KnowledgeBase(tuple(reports), kb.lexicon))
+            for city, reports in by_city.items()
+            if city and len(by_city) > 1
+        }
+        home = by_city.get(kb.lexicon.home_city, []) if kb.lexicon.home_city else []
         self._home_reports = frozenset(r.id for r in home)
-        # With other cities' reports loaded beside the home city's, a question about the home
-        # is answered by an index of the home's reports alone: as if the others weren't there,
-        # since their items would shift every word's weight.
-        self._home_index = (
-            ReportIndex(KnowledgeBase(home, kb.lexicon))
-            if 0 < len(home) < len(kb.reports)
-            else None
-        )
+        self._home_index = self._city_indexes.get(self._home_reports)
         self._rarest_pair = max(self.chars.idf.values(), default=self.chars.oov_idf)
         self.bridge = self._english_bridge() if self.untranslated.any() else None
         self._names_by_pinyin = self._pinyin_names() if self.bridge is not None else {}
@@ -1370,9 +1374,8 @@ class ReportIndex:
             # An admin fixed this very question from the chat (/stats): their answer stands.
             item = self.items[self.positions[learned]]
             return SearchResult(query, "single", (Hit(item, 1.0, ("learned",)),))
-        if self._home_index is not None and query.reports and query.reports <= self._home_reports:
-            # The home city named: answered as if the other cities' reports weren't loaded.
-            return self._home_index._answer(self._home_index.parse(question), limit)
+        if city_index := self._city_index_for(query.reports):
+            return city_index._answer(city_index.parse(question), limit)
         result = self._answer(query, limit)
         if query.reports or self._home_index is None:
             return result
@@ -1399,6 +1402,12 @@ class ReportIndex:
             reason = f"other year: {min(other_years)}"
             return SearchResult(query, "none", suggestions=self.suggest(query), reason=reason)
         return result
+
+    def _city_index_for(self, reports: frozenset[str]) -> ReportIndex | None:
+        """The index of the one city whose reports the question names, if it has one."""
+        if not reports:
+            return None
+        return next((ix for ids, ix in self._city_indexes.items() if reports <= ids), None)
 
     def _home_first(self, query: Query, result: SearchResult, limit: int) -> SearchResult:
         """A question that names no report is answered from the home city's reports (the
