@@ -103,6 +103,9 @@ UNIQUE_PHRASE_MARGIN = 0.2
 # How far another city's report must lead the home city's for a question naming no city to be
 # answered from it.
 HOME_MARGIN = 0.05
+# How alike a given name's syllable must sound to a report person's, across romanisations
+# (ying ~ 英 ying, hsien ~ 贤 xian).
+GIVEN_NAME_LIKENESS = 60
 FILLER_EDGE = 0.3
 PINYIN_NAME_MAX = 12  # longer names are phrases, not names
 MAX_PINYIN_NAMES = 4
@@ -180,6 +183,50 @@ NAME_WEIGHT = 0.9  # a name is rare in Chinese at large; 林业, 高质 are not 
 _WHICH_ONES = re.compile(
     r"(?:哪|边)(?:[0-9]+|[一二三四五六七八九十两几])(?:个|家|位|名|项|所|条|部|篇|场|座|件|种|地方)"
     r"|分别(?:是|系|叫|为|有)|哪些(?:单位|地方|企业|寺庙|媒体|(?:获奖)?项目|作品)"
+)
+# Surnames as Taiwan and Hong Kong write them (Wade-Giles, Cantonese), by their characters:
+# "Did Terry Gou attend…" names a person as surely as 郭台铭 does.
+_SURNAMES_ROMANISED = {
+    "chang": "张章常", "chen": "陈", "cheng": "郑程", "chiang": "蒋江", "chou": "周", "chu": "朱",
+    "chuang": "庄", "hsieh": "谢", "hsu": "徐许", "hung": "洪", "kao": "高", "ko": "柯",
+    "kuo": "郭", "gou": "郭", "lee": "李", "lien": "连", "liao": "廖", "soong": "宋",
+    "tsai": "蔡", "tseng": "曾", "yeh": "叶", "lo": "罗", "lim": "林", "tan": "陈", "ng": "吴",
+    "wong": "黄王", "chan": "陈", "cheung": "张", "leung": "梁", "ho": "何", "lau": "刘",
+}  # fmt: skip
+_QUOTED_EN = re.compile(r"\"[^\"]*\"|“[^”]*”|'[^']*'")
+# Capitalised words that start a question or address someone, never part of a name.
+_NOT_NAME_WORDS = frozenset(
+    [
+        "did",
+        "does",
+        "do",
+        "is",
+        "was",
+        "who",
+        "what",
+        "when",
+        "where",
+        "which",
+        "why",
+        "how",
+        "has",
+        "have",
+        "can",
+        "could",
+        "tell",
+        "the",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "president",
+        "chairman",
+        "mayor",
+        "director",
+        "minister",
+        "hong",
+        "kong",
+    ]
 )
 # Questions about the bot itself ("这个bot还能回答别的城市吗"), in normalised text.
 _ABOUT_THE_BOT = re.compile(
@@ -751,6 +798,9 @@ class ReportIndex:
         self._rarest_pair = max(self.chars.idf.values(), default=self.chars.oov_idf)
         self.bridge = self._english_bridge() if self.untranslated.any() else None
         self._names_by_pinyin = self._pinyin_names() if self.bridge is not None else {}
+        self._surname_chars: dict[str, str] = defaultdict(str)
+        for char in COMMON_SURNAMES:
+            self._surname_chars[pinyin_of(char)] += char
         self.vocabulary = self._domain_vocabulary()
         self._roles_of: dict[str, set[str]] = defaultdict(set)
         for item in self.items:
@@ -1335,6 +1385,47 @@ class ReportIndex:
                     return name
         return ""
 
+    def _unmentioned_person_en(self, query: Query) -> str:
+        """An English question's person (two or three capitalised words, one a surname) whom
+        the report never names: "Did Terry Gou attend…", "What did Ko Wen-je say"."""
+        words = re.findall(r"[A-Za-z][A-Za-z-]*", _QUOTED_EN.sub(",", query.cleaned))
+        runs: list[list[str]] = [[]]
+        for word in words:
+            if word[0].isupper() and word.lower() not in _NOT_NAME_WORDS:
+                runs[-1].append(word)
+            elif runs[-1]:
+                runs.append([])
+        for run in runs:
+            if 2 <= len(run) <= 3 and not self._may_be_in_report(run):
+                return " ".join(run)
+        return ""
+
+    def _may_be_in_report(self, run: Sequence[str]) -> bool:
+        """Whether capitalised words may be a person of the report, or are no person at all.
+        Romanisations differ (梁振英 is Leung Chun-ying, not Liang Zhenying): a person of the
+        report with the surname and a like-sounding syllable of the given name may be meant."""
+        syllables = [p for w in run for p in w.lower().split("-") if p]
+        surnames = {
+            end: _SURNAMES_ROMANISED.get(syllables[end], "")
+            + self._surname_chars.get(syllables[end], "")
+            for end in (0, -1)
+        }
+        if not any(surnames.values()):
+            return True  # no surname: a place or an organisation (Greater Bay Area)
+        if " ".join(english_words(" ".join(run))) in self.people or any(
+            w.lower() in self.words.postings or w.lower() in self._names_by_pinyin for w in run
+        ):
+            return True
+        for end, chars in surnames.items():
+            given = syllables[1:] if end == 0 else syllables[:-1]
+            for name in self.people:
+                if not name or name[0] not in chars or not has_cjk(name):
+                    continue
+                sounds = [pinyin_of(c) for c in name[1:]]
+                if any(fuzz.ratio(g, s) >= GIVEN_NAME_LIKENESS for g in given for s in sounds):
+                    return True
+        return False
+
     def _like_a_known_name(self, name: str) -> bool:
         if "".join(map(pinyin_of, name)) in self._names_by_sound:
             return True
@@ -1351,7 +1442,7 @@ class ReportIndex:
             return f"unnamed office holder: {office}"
         if query.other_place:
             return f"other place: {query.other_place}"
-        if person := self._unmentioned_person(query):
+        if person := self._unmentioned_person(query) or self._unmentioned_person_en(query):
             return f"unmentioned person: {person}"
         foreign_years = {
             y

@@ -469,6 +469,20 @@ def test_a_name_with_no_english_is_found_by_its_pinyin(
     assert pinyin_name("欧阳") == "ou yang" and pinyin_name("司马相如") == ""
 
 
+def test_a_person_in_another_romanisation_is_not_a_stranger(
+    raw_guangzhou: tuple[dict[str, Any], ReportIndex],
+) -> None:
+    # The ingested report has no English: 梁振英 is only "liang zhen ying" to it.
+    _, index = raw_guangzhou
+    hits = index.search("Leung Chun-ying interview with Taiwan media").hits
+    assert hits and "梁振英" in hits[0].item.text
+    # A quoted title is no person, whatever its capitals (哩贺 "Lei Ho").
+    assert index.search('What award did the documentary "Lei Ho, Friend" win?').kind != "none"
+    # Someone the report never names is refused.
+    stranger = index.search("Did Terry Gou attend the business association's anniversary?")
+    assert stranger.reason == "unmentioned person: Terry Gou"
+
+
 @pytest.fixture(scope="module")
 def raw_shenzhen(tmp_path_factory: pytest.TempPathFactory) -> ReportIndex:
     """The fictional 深圳 report of data/eval/fiction, ingested alone."""

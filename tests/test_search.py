@@ -454,6 +454,29 @@ def test_a_person_the_report_never_mentions_is_refused(index: ReportIndex) -> No
     assert top(index, "黎建南是谁") in {"exchange-01", "story-07"}
 
 
+@pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        (
+            "Did Terry Gou attend the Guangzhou Taiwan business association's anniversary?",
+            "Terry Gou",
+        ),
+        ("What did Ko Wen-je say about Guangzhou?", "Ko Wen-je"),
+        ("Did Lai Ching-te ever visit Guangzhou?", "Lai Ching-te"),
+    ],
+)
+def test_an_english_question_about_a_stranger_is_refused(
+    index: ReportIndex, question: str, person: str
+) -> None:
+    assert index.search(question).reason == f"unmentioned person: {person}"
+
+
+def test_capitalised_words_that_are_no_stranger_are_searched(index: ReportIndex) -> None:
+    assert top(index, "When did Song Tao visit Guangzhou?") == "visits-02"
+    assert top(index, "Huang Chih-hsien") in {"exchange-01", "story-07"}
+    assert not index.search("Greater Bay Area Taiwan youth").reason.startswith("unmentioned")
+
+
 def test_the_reports_own_title_words_do_not_narrow_a_month(index: ReportIndex) -> None:
     july = {"visits-02", "exchange-03", "exchange-04", "youth-02"}
     for question in (
