@@ -134,10 +134,25 @@ def english_words(text: str) -> list[str]:
     return _WORDS.findall(unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'"))
 
 
+# Irregular past forms a question may use (took part → take part: 参加).
+_IRREGULAR_PAST = {
+    "took": "take", "taken": "take", "held": "hold", "won": "win", "met": "meet",
+    "came": "come", "went": "go", "gone": "go", "gave": "give", "given": "give",
+    "made": "make", "saw": "see", "seen": "see", "began": "begin", "begun": "begin",
+    "led": "lead", "sent": "send", "spent": "spend", "brought": "bring", "built": "build",
+    "taught": "teach", "got": "get", "said": "say", "told": "tell", "wrote": "write",
+    "written": "write", "found": "find", "became": "become", "chose": "choose",
+    "chosen": "choose", "kept": "keep", "paid": "pay", "sought": "seek",
+}  # fmt: skip
+
+
 def english_stem(word: str) -> str:
     """Plural to singular and -ed/-ing to the stem, enough for matching (businesses →
-    business, cities → city, visited → visit, telling → tell); a possessive goes first."""
+    business, cities → city, visited → visit, telling → tell, took → take); a possessive
+    goes first."""
     word = word.removesuffix("'s")
+    if word in _IRREGULAR_PAST:
+        return _IRREGULAR_PAST[word]
     if len(word) > 6 and word.endswith("ing"):
         return word[:-3]
     if len(word) > 5 and word.endswith("ed") and not word.endswith("eed"):

@@ -147,6 +147,7 @@ class Lexicon:
     smalltalk: tuple[str, ...] = ()
     stopwords: tuple[str, ...] = ()
     home_city: str = ""  # the city whose office the bot speaks for (see lexicon.yaml)
+    english: dict[str, tuple[str, ...]] = field(default_factory=dict)  # domain terms in English
 
 
 class KnowledgeBase:
@@ -255,6 +256,7 @@ LEXICON_FIELDS = {
     "smalltalk": FieldSpec("list[str]"),
     "stopwords": FieldSpec("list[str]"),
     "home_city": FieldSpec("str"),
+    "english": FieldSpec("mapping"),
 }
 TYPE_NAMES = {
     "str": "a text",
@@ -576,10 +578,17 @@ def _load_lexicon(doc: LocatedDocument) -> Lexicon | None:
             doc.error(("aliases", str(canonical)), "variants must be a list of texts")
             continue
         aliases[str(canonical)] = tuple(variants)
+    english: dict[str, tuple[str, ...]] = {}
+    for canonical, names in (doc.data.get("english") or {}).items():
+        if not _type_ok("list[str]", names):
+            doc.error(("english", str(canonical)), "English names must be a list of texts")
+            continue
+        english[str(canonical)] = tuple(names)
     if doc.errors:
         return None
     return Lexicon(
         aliases=aliases,
+        english=english,
         other_places=tuple(doc.data.get("other_places") or ()),
         set_words=tuple(doc.data.get("set_words") or ()),
         number_words=tuple(doc.data.get("number_words") or ()),

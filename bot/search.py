@@ -232,6 +232,7 @@ _NOT_NAME_WORDS = frozenset(
 _ABOUT_THE_BOT = re.compile(
     r"这个bot|你这个bot|机器人|你(?:能|可以|会|还能)(?:回答|做|干|答)|canyou(?:answer|do)|areyoua"
 )
+_ENGLISH_ORDINAL_WORD = re.compile(r"([0-9]{1,3})(?:st|nd|rd|th)")
 _ENGLISH_ORDINAL = re.compile(r"\b([0-9]{1,3})(?:st|nd|rd|th)\b(?! anniversary)")
 _COUNTERS = ("人位名", "场期次届", "家所", "篇部件项")
 _ENGLISH_WHO = re.compile(r"\bwho(?:'s| is| was)(?: the| a)?(?: current)? ([a-z]+)\b")
@@ -824,6 +825,7 @@ class ReportIndex:
         vocabulary = "|".join(self.item_text[i] for i in np.flatnonzero(self.untranslated))
         pairs = [(p.name, p.name_en) for i in self.items for p in i.people if p.name_en]
         pairs += [(i.title, i.title_en) for i in self.items if i.title_en]
+        pairs += [(zh, en) for zh, names in self.kb.lexicon.english.items() for en in names]
         return EnglishBridge(vocabulary, parallel=pairs)
 
     def _pinyin_names(self) -> dict[str, list[str]]:
@@ -1189,14 +1191,36 @@ class ReportIndex:
             units.append(match[0] if match else word)
         return units
 
+    def _bridged_phrases(self, words: Sequence[str]) -> list[tuple[int, int, np.ndarray]]:
+        """Phrases of the question the dictionary or the lexicon knows (take part → 参加,
+        Taiwan Affairs Office → 台办), longest first and not overlapping: (start, end, the
+        items that have one of its Chinese forms verbatim)."""
+        assert self.bridge is not None
+        found: list[tuple[int, int, np.ndarray]] = []
+        taken: set[int] = set()
+        for start, end, options in self.bridge.phrases(words):
+            if taken.intersection(range(start, end)):
+                continue
+            forms = [normalize(o) for o in options if len(o) > 1]
+            holders = np.array(
+                [any(f in text for f in forms) for text in self.item_text], dtype=bool
+            )
+            if holders.any():
+                taken.update(range(start, end))
+                found.append((start, end, holders))
+        return found
+
     def _bridged_scores(self, words: Sequence[str]) -> np.ndarray:
         """Coverage of an English question by each item's Chinese text: each English word is
-        one position, matched by any pair of any of its Chinese candidates; a word with no
-        candidate stays unmatched and weighs as a word no item has."""
+        one position, matched by any pair of any of its Chinese candidates, or by an item that
+        has a known phrase it is part of; a word with no candidate stays unmatched and weighs
+        as a word no item has."""
         assert self.bridge is not None
         position_grams: list[list[str]] = []
         weights: list[float] = []
         for word, options in zip(words, self.bridge.chinese_for(words), strict=True):
+            if ordinal := _ENGLISH_ORDINAL_WORD.fullmatch(word):
+                word = ordinal.group(1)  # 33rd (anniversary): 33周年
             if word.isdigit() or word in self.chars.postings:
                 options = [word, *options]  # 45 (of 45条), TVBS: as written in the text
             elif not options:
@@ -1214,7 +1238,10 @@ class ReportIndex:
             weights.append(max((self.chars.idf[g] for g in grams), default=self._rarest_pair))
         if not position_grams:
             return np.zeros(len(self.items), dtype=np.float32)
-        return self.chars.score_grams(position_grams, weights)
+        matched = self.chars.matches(position_grams)
+        for start, end, holders in self._bridged_phrases(words):
+            matched[start:end, holders] = np.maximum(matched[start:end, holders], 1.0)
+        return self.chars.weigh(matched, weights) / sum(weights)
 
     def _reading(self, content: str) -> _Reading:
         """A question's content read as words: each unit's general-language weight, and for

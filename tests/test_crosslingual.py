@@ -109,6 +109,9 @@ def test_parallel_data_alone_without_the_dictionary(vocabulary: str) -> None:
 def test_english_key_matches_the_caller_form() -> None:
     assert english_key("Start-ups") == "startup"
     assert english_key("Taiwan compatriots") == "taiwan compatriot"
+    # Irregular past forms meet the dictionary's infinitives ("to take part": 参加).
+    assert english_key("took part") == "take part"
+    assert english_key("held") == "hold"
 
 
 def test_memory_and_build_time_stay_small(vocabulary: str) -> None:

@@ -483,6 +483,19 @@ def test_a_person_in_another_romanisation_is_not_a_stranger(
     assert stranger.reason == "unmentioned person: Terry Gou"
 
 
+def test_english_phrases_of_the_dictionary_and_the_lexicon_match_the_chinese(
+    raw_guangzhou: tuple[dict[str, Any], ReportIndex],
+) -> None:
+    # The lexicon's English (Taiwan business association → 台资企业协会), an ordinal (33rd →
+    # 33周年) and an irregular past (took part → 参加) reach an ingested report's Chinese.
+    _, index = raw_guangzhou
+    result = index.search(
+        "How many people took part in the Guangzhou Taiwan business association's 33rd"
+        " anniversary celebration?"
+    )
+    assert result.kind == "single" and "33周年" in result.hits[0].item.text
+
+
 @pytest.fixture(scope="module")
 def raw_shenzhen(tmp_path_factory: pytest.TempPathFactory) -> ReportIndex:
     """The fictional 深圳 report of data/eval/fiction, ingested alone."""

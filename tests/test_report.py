@@ -255,6 +255,16 @@ def test_lexicon_error(data: Path) -> None:
     the_error(errors_of(data), LEXICON, line, "aliases.台湾同胞", "must be a list of texts")
 
 
+def test_lexicon_english_names_error(data: Path) -> None:
+    line = edit(
+        data,
+        "  台办: [Taiwan Affairs Office, Taiwan Affairs Offices, TAO]\n",
+        "  台办: Taiwan Affairs Office\n",
+        "lexicon.yaml",
+    )
+    the_error(errors_of(data), LEXICON, line, "english.台办", "must be a list of texts")
+
+
 def test_lexicon_unknown_key(data: Path) -> None:
     line = edit(data, "set_words: [", "set_wrods: [", "lexicon.yaml")
     the_error(errors_of(data), LEXICON, line, "unknown key 'set_wrods'", "allowed keys")
