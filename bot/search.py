@@ -24,7 +24,7 @@ from typing import Literal
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.crosslingual import EnglishBridge
+from bot.crosslingual import EnglishBridge, english_key
 from bot.ingest import chinese_number
 from bot.ingest.enrich import COMMON_SURNAMES
 from bot.normalize import (
@@ -240,6 +240,7 @@ _ENGLISH_WHO = re.compile(r"\bwho(?:'s| is| was)(?: the| a)?(?: current)? ([a-z]
 _ENGLISH_OFFICES = {
     "mayor": "市长", "governor": "省长", "secretary": "书记", "chairman": "主席",
     "chairwoman": "主席", "spokesperson": "发言人", "spokesman": "发言人", "minister": "部长",
+    "director": "主任", "president": "会长",
 }  # fmt: skip
 # A set question after people ("哪些领导出席", "which officials"): items that name someone.
 _ASKS_PEOPLE = re.compile(r"领导|长官|官员|嘉宾|哪些人|哪几位|哪位|边个|边啲人|谁")
@@ -373,8 +374,9 @@ def pinyin_name(name: str) -> str:
 
 
 def english_office(office: str) -> str:
-    """An office in English, where the word is known (市长 → mayor); else as it is."""
-    return next((en for en, zh in _ENGLISH_OFFICES.items() if zh == office), office)
+    """An office in English, where its last word is known (市长 → mayor, 市委台办主任 →
+    director); else as it is."""
+    return next((en for en, zh in _ENGLISH_OFFICES.items() if office.endswith(zh)), office)
 
 
 def _holds(role: str, office: str) -> bool:
@@ -799,6 +801,10 @@ class ReportIndex:
         self._rarest_pair = max(self.chars.idf.values(), default=self.chars.oov_idf)
         self.bridge = self._english_bridge() if self.untranslated.any() else None
         self._names_by_pinyin = self._pinyin_names() if self.bridge is not None else {}
+        self._english_terms = sorted(
+            ((english_key(en), zh) for zh, names in lexicon.english.items() for en in names),
+            key=lambda pair: -len(pair[0]),
+        )
         self._surname_chars: dict[str, str] = defaultdict(str)
         for char in COMMON_SURNAMES:
             self._surname_chars[pinyin_of(char)] += char
@@ -1375,6 +1381,9 @@ class ReportIndex:
             # "Who is the mayor of Guangzhou?": the office in Chinese, held by no one here.
             asked = _ENGLISH_WHO.search(query.cleaned.lower())
             office = _ENGLISH_OFFICES.get(asked.group(1), "") if asked else ""
+            if asked and office:
+                # "the director of the Guangzhou Taiwan Affairs Office": 市委台办主任, not any 主任.
+                office = self._english_organisation(query.cleaned.lower()[asked.end() :]) + office
             if office and not any(_holds(role, office) for role in self._roles_asked(query)):
                 return office
             return ""
@@ -1391,6 +1400,23 @@ class ReportIndex:
         if any(_holds(role, office) for role in self._roles_asked(query)):
             return ""
         return office
+
+    def _english_organisation(self, text: str) -> str:
+        """The organisation an English office belongs to ("of the Guangzhou Taiwan Affairs
+        Office" → 市委台办), in the report's canonical Chinese: a term of the lexicon's English
+        names, after the city of a report if one is named; "" when no term is named."""
+        key = english_key(text)
+        term = next((zh for en, zh in self._english_terms if f" {en} " in f" {key} "), "")
+        if not term:
+            return ""
+        squeezed = key.replace(" ", "")
+        city = next(
+            (r.city for r in self.kb.reports if r.city and self._city_sound(r) in squeezed), ""
+        )
+        return self.canonical(normalize(city + term))
+
+    def _city_sound(self, report: Report) -> str:
+        return normalize(report.city_en).replace(" ", "") or "".join(map(pinyin_of, report.city))
 
     def _unmentioned_person(self, query: Query) -> str:
         """A person's name in the question that the report never mentions: not in its text,

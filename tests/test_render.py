@@ -258,3 +258,17 @@ def test_an_english_question_after_an_office_nobody_here_holds(
     assert result.kind == "none" and result.reason == "unnamed office holder: 市长"
     output = render_not_found(kb, result, texts_for("en"))
     assert "does not say who the mayor is" in to_plain(output)
+
+
+def test_an_english_office_is_read_with_its_organisation(
+    kb: KnowledgeBase, index: ReportIndex
+) -> None:
+    # The report names the State Council's TAO director (宋涛), not the city office's.
+    result = index.search("Who is the director of the Guangzhou Taiwan Affairs Office?")
+    assert result.reason == "unnamed office holder: 市委台办主任"
+    assert "does not say who the director is" in to_plain(
+        render_not_found(kb, result, texts_for("en"))
+    )
+    assert index.search("Who is the director of the Taiwan Affairs Office?").hits[0].item.id == (
+        "visits-02"
+    )
