@@ -24,7 +24,7 @@ from typing import Literal
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.crosslingual import EnglishBridge, english_key
+from bot.crosslingual import EnglishBridge, english_key, english_vocabulary
 from bot.ingest import chinese_number
 from bot.ingest.enrich import COMMON_SURNAMES
 from bot.normalize import (
@@ -103,6 +103,8 @@ UNIQUE_PHRASE_MARGIN = 0.2
 # How far another city's report must lead the home city's for a question naming no city to be
 # answered from it.
 HOME_MARGIN = 0.05
+# This many items tied for the best score: a single answer would be an arbitrary one.
+VAGUE_TIES = 4
 # How alike a given name's syllable must sound to a report person's, across romanisations
 # (ying ~ 英 ying, hsien ~ 贤 xian).
 GIVEN_NAME_LIKENESS = 60
@@ -1191,6 +1193,9 @@ class ReportIndex:
             if prefixes:
                 units.append(max(prefixes, key=len))
                 continue
+            if word in english_vocabulary():
+                units.append(word)  # real English the report doesn't have: no typo of its words
+                continue
             match = process.extractOne(
                 word, self._english_vocab, scorer=fuzz.ratio, score_cutoff=80
             )
@@ -2060,6 +2065,14 @@ class ReportIndex:
         tied = [h for h in hits if h.score >= max(NAME_TIE, best - NAME_TIE_MARGIN)]
         if len(tied) > 1 and not (query.wants_number or query.wants_date) and self._is_name(query):
             return SearchResult(query, "list", tuple(self._by_date(tied)))
+        if sum(float(scores[i]) >= best - 1e-6 for i in order[:VAGUE_TIES]) >= VAGUE_TIES:
+            # Many items answer exactly as well ("两岸什么时候统一" matches only 两岸): the
+            # question names nothing of one of them.
+            near = tuple(Hit(self.items[int(i)], best, ("near miss",)) for i in order[:3])
+            return SearchResult(
+                query, "none", near_misses=near, reason="vague",
+                suggestions=self.suggest(query, scores),
+            )  # fmt: skip
         related = [
             Hit(self.items[int(i)], float(scores[i]), ("content",))
             for i in order[1:4]

@@ -9,8 +9,10 @@ import random
 import pytest
 
 from bot.normalize import MAX_QUERY_CHARS, normalize
+from bot.render import render_answer
 from bot.report import KnowledgeBase
 from bot.search import CoverageIndex, ReportIndex, SearchResult
+from bot.texts import texts_for
 
 
 def ids(result: SearchResult) -> list[str]:
@@ -569,3 +571,18 @@ def test_a_set_question_after_people_lists_the_items_that_name_someone(
         "visits-10",
     }
     assert set(ids(index.search("岭南行总闭营有边啲领导嚟咗？"))) == {"visits-04", "visits-07"}
+
+
+def test_real_english_is_not_taken_for_a_typo_of_a_report_word(index: ReportIndex) -> None:
+    # "weather" is no misspelt "water" (of the report's English); a real typo still is fixed.
+    assert index.search("What's the weather like in Guangzhou?").kind == "none"
+    assert top(index, "When did Song Tao vist Guangzhou?") == "visits-02"
+
+
+def test_a_question_many_items_answer_equally_is_too_vague_for_one(index: ReportIndex) -> None:
+    # Only 两岸 of it is in the report, and in many items alike: no one of them is the answer.
+    result = index.search("两岸什么时候统一")
+    assert (result.kind, result.reason) == ("none", "vague")
+    assert result.suggestions
+    html = render_answer(index.kb, result, texts_for("zh-hans"))
+    assert "请说得具体一些" in html
