@@ -1202,6 +1202,15 @@ class ReportIndex:
             units.append(match[0] if match else word)
         return units
 
+    def _option_grams(self, option: str) -> list[str]:
+        """The indexed grams of a Chinese candidate (its pairs), or a Latin one as it is."""
+        grams = self.chars.grams(units_of(option)) if has_cjk(option) else [option]
+        return [gram for gram in grams if gram in self.chars.postings]
+
+    def _holding(self, forms: Sequence[str]) -> np.ndarray:
+        """The items whose text has one of `forms` verbatim."""
+        return np.array([any(f in text for f in forms) for text in self.item_text], dtype=bool)
+
     def _bridged_phrases(self, words: Sequence[str]) -> list[tuple[int, int, np.ndarray]]:
         """Phrases of the question the dictionary or the lexicon knows (take part → 参加,
         Taiwan Affairs Office → 台办), longest first and not overlapping: (start, end, the
@@ -1212,10 +1221,7 @@ class ReportIndex:
         for start, end, options in self.bridge.phrases(words):
             if taken.intersection(range(start, end)):
                 continue
-            forms = [normalize(o) for o in options if len(o) > 1]
-            holders = np.array(
-                [any(f in text for f in forms) for text in self.item_text], dtype=bool
-            )
+            holders = self._holding([normalize(o) for o in options if len(o) > 1])
             if holders.any():
                 taken.update(range(start, end))
                 found.append((start, end, holders))
@@ -1223,12 +1229,13 @@ class ReportIndex:
 
     def _bridged_scores(self, words: Sequence[str]) -> np.ndarray:
         """Coverage of an English question by each item's Chinese text: each English word is
-        one position, matched by any pair of any of its Chinese candidates, or by an item that
-        has a known phrase it is part of; a word with no candidate stays unmatched and weighs
-        as a word no item has."""
+        one position, matched by any pair of its two-character candidates, by a longer one
+        whole, or by an item that has a known phrase it is part of; a word with no candidate
+        stays unmatched and weighs as a word no item has."""
         assert self.bridge is not None
         position_grams: list[list[str]] = []
         weights: list[float] = []
+        verbatim: list[tuple[int, list[str]]] = []
         for word, options in zip(words, self.bridge.chinese_for(words), strict=True):
             if ordinal := _ENGLISH_ORDINAL_WORD.fullmatch(word):
                 word = ordinal.group(1)  # 33rd (anniversary): 33周年
@@ -1236,20 +1243,24 @@ class ReportIndex:
                 options = [word, *options]  # 45 (of 45条), TVBS: as written in the text
             elif not options:
                 options = self._names_by_pinyin.get(word, [])[:MAX_PINYIN_NAMES]  # mazu → 妈祖
-            grams = [
-                gram
-                for option in options
-                if len(option) > 1
-                for gram in (self.chars.grams(units_of(option)) if has_cjk(option) else [option])
-                if gram in self.chars.postings
-            ]
+            # A long candidate (海峡两岸关系协会 for ARATS) must be there whole: any one of its
+            # pairs (协会) would match every association.
+            long = [normalize(o) for o in options if has_cjk(o) and len(o) > 2]
+            short = [o for o in options if len(o) > 1 and not (has_cjk(o) and len(o) > 2)]
+            grams = [gram for option in short for gram in self._option_grams(option)]
+            if long:
+                verbatim.append((len(position_grams), long))
             position_grams.append(grams)
+            grams = grams + [gram for option in long for gram in self._option_grams(option)]
             # A word with no Chinese in the report (took, based, outlet) weighs as the rarest
             # pair the report has, not more: English has many words a dictionary maps nowhere.
             weights.append(max((self.chars.idf[g] for g in grams), default=self._rarest_pair))
         if not position_grams:
             return np.zeros(len(self.items), dtype=np.float32)
         matched = self.chars.matches(position_grams)
+        for position, forms in verbatim:
+            holders = self._holding(forms)
+            matched[position, holders] = np.maximum(matched[position, holders], 1.0)
         for start, end, holders in self._bridged_phrases(words):
             matched[start:end, holders] = np.maximum(matched[start:end, holders], 1.0)
         return self.chars.weigh(matched, weights) / sum(weights)

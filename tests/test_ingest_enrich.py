@@ -494,6 +494,9 @@ def test_english_phrases_of_the_dictionary_and_the_lexicon_match_the_chinese(
         " anniversary celebration?"
     )
     assert result.kind == "single" and "33周年" in result.hits[0].item.text
+    # A long candidate counts only whole: ARATS is 海峡两岸关系协会, not any 协会.
+    arats = index.search("When did the ARATS president come to Guangzhou?")
+    assert "张志军" in arats.hits[0].item.text
 
 
 @pytest.fixture(scope="module")
