@@ -93,6 +93,10 @@ PHRASE_SET_SHARE = 0.75
 # The best item must match this much informative content (report idf × general-language
 # weight): a question of filler and generic words ("这个活动有多少人参加") names nothing.
 EVIDENCE_MIN = 0.5166
+# ...unless the question quotes at least this many characters of the item verbatim.
+QUOTED_MIN = 4
+# A phrase only one item has, making this share of the question, makes it the closest item.
+PHRASE_SHARE_CLOSEST = 0.6
 # An English question matched through Chinese candidates is less certain than through English.
 BRIDGE_FACTOR = 0.9
 READINGS_KEPT = 64
@@ -1700,8 +1704,10 @@ class ReportIndex:
         if (topic := self._topic_asked(query, scores)) is not None:
             hits = [Hit(item, 1.0, ("topic",)) for item in topic.all_items()[:MAX_SET_HITS]]
             return SearchResult(query, "list", tuple(hits), section=topic)
-        if (unique := self._unique_phrase_item(query)) is not None:
+        phrase_item = -1
+        if (found_phrase := self._unique_phrase_item(query)) is not None:
             # A phrase of the question that only one item has: that item comes first.
+            unique, length = found_phrase
             found = self.ordinals[unique]
             if query.ordinals and found and not query.ordinals & found:
                 # 第十届穗台青年论坛 names the 第九届's item, in another edition: the report does
@@ -1716,6 +1722,8 @@ class ReportIndex:
                 # The others fall behind by more than a name tie, so it is answered alone.
                 scores = scores * (1 - NAME_TIE_MARGIN - 0.01)
                 scores[unique] = top
+                if length >= len(units_of(query.content)) * PHRASE_SHARE_CLOSEST:
+                    phrase_item = unique  # most of what the question says
         if query.reports:
             people = [p for p in people if any(self._allowed(i, query) for i in self.people[p])]
         if bare := [i for i in self._bare_entity(query) if self._allowed(i, query)]:
@@ -1731,7 +1739,7 @@ class ReportIndex:
                 return SearchResult(query, "list", tuple(self._by_date(hits)))
             ranked = sorted(hits, key=lambda h: -h.score)
             return SearchResult(query, "single", (ranked[0],), tuple(ranked[1:limit]))
-        return self._ranked_result(query, scores, limit)
+        return self._ranked_result(query, scores, limit, phrase_item)
 
     def _says_more_than_the_title(self, query: Query) -> bool:
         """Whether the question has words beyond the reports' own titles: "7月广州对台工作有哪些"
@@ -1860,9 +1868,9 @@ class ReportIndex:
                 self._section_shares[key] = shared
         return shared
 
-    def _unique_phrase_item(self, query: Query) -> int | None:
+    def _unique_phrase_item(self, query: Query) -> tuple[int, int] | None:
         """The one item whose text or title holds the longest run (≥ UNIQUE_PHRASE_MIN
-        characters) of the question that no other item holds."""
+        characters) of the question that no other item holds, with the run's length."""
         if query.english:
             return None
         units = units_of(query.content)
@@ -1889,7 +1897,7 @@ class ReportIndex:
                 holders = [i for i in candidates if phrase in self.item_phrases[i]]
                 if len(holders) == 1:
                     best = (length, holders[0])
-        return best[1] if best else None
+        return (best[1], best[0]) if best else None
 
     def _phrase_holders(self, query: Query) -> list[int]:
         """The items holding the longest phrase (≥ 3 characters) of the question that several
@@ -2027,20 +2035,37 @@ class ReportIndex:
         by_sound = float(np.dot(weights, reading.sound_matches(self.pinyin)[:, item_index]))
         return max(by_chars, by_sound * PINYIN_FACTOR)
 
-    def _ranked_result(self, query: Query, scores: np.ndarray, limit: int) -> SearchResult:
+    def _quotes(self, query: Query, index: int) -> bool:
+        """Whether the question's words are a phrase of the item as it stands (今日头条: common
+        words, but the item's own name for a thing)."""
+        content = query.content.replace(" ", "")
+        return len(content) >= QUOTED_MIN and content in self.item_text[index]
+
+    def _ranked_result(
+        self, query: Query, scores: np.ndarray, limit: int, phrase_item: int = -1
+    ) -> SearchResult:
+        """`phrase_item`: the item that alone has a phrase making most of the question."""
         order = np.argsort(-scores, kind="stable")[:limit]
         unit = self._rarest_pair
         best = float(scores[order[0]]) if len(order) else 0.0
-        if best >= CLOSEST_FLOOR and self.evidence(query, int(order[0])) < EVIDENCE_MIN * unit:
+        if (
+            best >= CLOSEST_FLOOR
+            and self.evidence(query, int(order[0])) < EVIDENCE_MIN * unit
+            and not self._quotes(query, int(order[0]))
+        ):
             return SearchResult(
                 query, "none", suggestions=self.suggest(query, scores), reason="no content"
             )
         if best < ANSWER_CUTOFF:
             second = float(scores[order[1]]) if len(order) > 1 else 0.0
-            if (best >= CLOSEST_FLOOR and best - second >= CLOSEST_LEAD) or (
-                best >= WORDY_FLOOR
-                and best >= second * WORDY_LEAD_RATIO
-                and self.evidence(query, int(order[0])) >= WORDY_EVIDENCE * unit
+            if (
+                (best >= CLOSEST_FLOOR and best - second >= CLOSEST_LEAD)
+                or (best >= WORDY_FLOOR and int(order[0]) == phrase_item)
+                or (
+                    best >= WORDY_FLOOR
+                    and best >= second * WORDY_LEAD_RATIO
+                    and self.evidence(query, int(order[0])) >= WORDY_EVIDENCE * unit
+                )
             ):
                 closest = Hit(self.items[int(order[0])], best, ("closest",))
                 near = tuple(

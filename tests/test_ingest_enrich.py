@@ -499,6 +499,17 @@ def test_english_phrases_of_the_dictionary_and_the_lexicon_match_the_chinese(
     assert "张志军" in arats.hits[0].item.text
 
 
+def test_the_items_own_phrase_answers_without_hand_aliases(
+    raw_guangzhou: tuple[dict[str, Any], ReportIndex],
+) -> None:
+    _, index = raw_guangzhou
+    # Common words, but the item's own name for the thing.
+    assert "今日头条" in index.search("今日头条").hits[0].item.text
+    # A phrase only one item has, making most of the question: that item is the closest.
+    mediators = index.search("台湾调解员咋回事")
+    assert mediators.kind in ("single", "closest") and "调解员" in mediators.hits[0].item.text
+
+
 @pytest.fixture(scope="module")
 def raw_shenzhen(tmp_path_factory: pytest.TempPathFactory) -> ReportIndex:
     """The fictional 深圳 report of data/eval/fiction, ingested alone."""

@@ -586,3 +586,8 @@ def test_a_question_many_items_answer_equally_is_too_vague_for_one(index: Report
     assert result.suggestions
     html = render_answer(index.kb, result, texts_for("zh-hans"))
     assert "请说得具体一些" in html
+
+
+def test_a_phrase_of_common_words_is_not_what_the_question_asks(index: ReportIndex) -> None:
+    # 广州台商 is one item's phrase (广州台商大讲堂), but the question asks for investment figures.
+    assert index.search("广州台商投资总额是多少").kind == "none"
