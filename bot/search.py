@@ -815,6 +815,11 @@ class ReportIndex:
         for char in COMMON_SURNAMES:
             self._surname_chars[pinyin_of(char)] += char
         self.vocabulary = self._domain_vocabulary()
+        # Domain words of Chinese and Latin together (大V), which segmentation, working on
+        # Chinese runs, would split: kept whole by hand.
+        self._mixed_words = [
+            tuple(units_of(w)) for w in self.vocabulary if any(c.isascii() for c in w)
+        ]
         self._roles_of: dict[str, set[str]] = defaultdict(set)
         for item in self.items:
             for person in item.people:
@@ -1269,6 +1274,16 @@ class ReportIndex:
             matched[start:end, holders] = np.maximum(matched[start:end, holders], 1.0)
         return self.chars.weigh(matched, weights) / sum(weights)
 
+    def _join_mixed_words(self, units: list[str], weights: list[float], words: list[int]) -> None:
+        """Make each domain word of Chinese and Latin (大V) found in `units` one whole word."""
+        for mixed in self._mixed_words:
+            size = len(mixed)
+            for start in range(len(units) - size + 1):
+                if tuple(units[start : start + size]) == mixed:
+                    number = words[start]
+                    for position in range(start, start + size):
+                        words[position], weights[position] = number, 1.0
+
     def _reading(self, content: str) -> _Reading:
         """A question's content read as words: each unit's general-language weight, and for
         each neighbouring pair whether it may count as a pair (same word, or both content).
@@ -1283,6 +1298,7 @@ class ReportIndex:
         for number, piece in enumerate(content.split()):
             piece_units = units_of(piece)
             weights, piece_words = self._general.analyse(piece_units, self.vocabulary)
+            self._join_mixed_words(piece_units, weights, piece_words)
             units += piece_units
             general += weights
             words += [number * WORDS_PER_PIECE + word for word in piece_words]

@@ -505,6 +505,8 @@ def test_the_items_own_phrase_answers_without_hand_aliases(
     _, index = raw_guangzhou
     # Common words, but the item's own name for the thing.
     assert "今日头条" in index.search("今日头条").hits[0].item.text
+    # A word of Chinese and Latin (the lexicon's 大V, for 网红) stays one word of the question.
+    assert "大V" in index.search("臺灣網紅在網路上幫廣州宣傳").hits[0].item.text
     # A phrase only one item has, making most of the question: that item is the closest.
     mediators = index.search("台湾调解员咋回事")
     assert mediators.kind in ("single", "closest") and "调解员" in mediators.hits[0].item.text
