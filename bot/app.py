@@ -18,6 +18,7 @@ from telegram.request import BaseRequest
 
 import handlers
 from bot.config import Settings
+from bot.crosslingual import english_vocabulary
 from bot.report import KnowledgeBase
 from bot.search import ReportIndex
 from bot.services import SERVICES_KEY, Services
@@ -88,6 +89,7 @@ async def post_init(application: Application) -> None:
     for language in LANGUAGES:
         texts_for(language)
     services.index.search("臺灣青年 warm-up")
+    english_vocabulary()  # CC-CEDICT's English words, read once (~0.4 s)
     handlers.start_background(application)
     log.info(
         "bot @%s ready at %s: %d items, mode %s",
