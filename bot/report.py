@@ -565,6 +565,18 @@ class _ReportBuilder:
         return ItemDate(year, month, day, value.get("label") or "")
 
 
+def _texts_by_key(doc: LocatedDocument, key: str, what: str) -> dict[str, tuple[str, ...]]:
+    """A lexicon mapping of canonical form → list of texts; an entry of another type is an
+    error at its place."""
+    found: dict[str, tuple[str, ...]] = {}
+    for canonical, texts in (doc.data.get(key) or {}).items():
+        if not _type_ok("list[str]", texts):
+            doc.error((key, str(canonical)), f"{what} must be a list of texts")
+            continue
+        found[str(canonical)] = tuple(texts)
+    return found
+
+
 def _load_lexicon(doc: LocatedDocument) -> Lexicon | None:
     if doc.data is None and not doc.errors:
         return Lexicon()
@@ -572,18 +584,8 @@ def _load_lexicon(doc: LocatedDocument) -> Lexicon | None:
         return None
     if not check_fields(doc, (), doc.data, LEXICON_FIELDS):
         return None
-    aliases: dict[str, tuple[str, ...]] = {}
-    for canonical, variants in (doc.data.get("aliases") or {}).items():
-        if not _type_ok("list[str]", variants):
-            doc.error(("aliases", str(canonical)), "variants must be a list of texts")
-            continue
-        aliases[str(canonical)] = tuple(variants)
-    english: dict[str, tuple[str, ...]] = {}
-    for canonical, names in (doc.data.get("english") or {}).items():
-        if not _type_ok("list[str]", names):
-            doc.error(("english", str(canonical)), "English names must be a list of texts")
-            continue
-        english[str(canonical)] = tuple(names)
+    aliases = _texts_by_key(doc, "aliases", "variants")
+    english = _texts_by_key(doc, "english", "English names")
     if doc.errors:
         return None
     return Lexicon(
