@@ -340,19 +340,18 @@ def _ordinals(text: str) -> set[int]:
     return found
 
 
-def _names_in(text: str, names: dict[str, list[int]], longest: int) -> list[str]:
+def _names_in(text: str, names: dict[str, list[int]], lengths: Sequence[int]) -> list[str]:
     """Known names occurring in `text`, longest first, without overlaps (by substring lookup,
-    so the cost depends on the question's length, not on how many names there are)."""
+    so the cost depends on the question's length, not on how many names there are).
+    `lengths` are the names' lengths, longest first."""
     found: list[str] = []
-    taken = [False] * len(text)
-    for length in range(min(longest, len(text)), 1, -1):
+    taken = bytearray(len(text))
+    for length in lengths:
         for start in range(len(text) - length + 1):
-            if any(taken[start : start + length]):
-                continue
             candidate = text[start : start + length]
-            if candidate in names:
+            if candidate in names and not any(taken[start : start + length]):
                 found.append(candidate)
-                taken[start : start + length] = [True] * length
+                taken[start : start + length] = b"\x01" * length
     return found
 
 
@@ -829,7 +828,9 @@ class ReportIndex:
         self._role_endings = {role[-1] for role in self._roles}
         self._english_vocab = list(self.words.postings)
         self._english_names = [name for name in self.people if name.isascii()]
-        self._longest_name = max((len(n) for n in (*self.people, *self.entities)), default=0)
+        self._name_lengths = sorted(
+            {len(n) for n in (*self.people, *self.entities) if len(n) > 1}, reverse=True
+        )
 
     def forget_questions(self) -> None:
         """Drop what was remembered of recent questions (benchmarks time every search cold)."""
@@ -1367,7 +1368,7 @@ class ReportIndex:
         if query.english:
             phrase = " ".join(query.english)
             return [name for name in self._english_names if name in phrase]
-        found = _names_in(query.content, self.people, self._longest_name)
+        found = _names_in(query.content, self.people, self._name_lengths)
         return found or self._names_by_their_sound(query.content)
 
     def _names_by_their_sound(self, text: str) -> list[str]:
@@ -1780,6 +1781,8 @@ class ReportIndex:
     def _topic_asked(self, query: Query, scores: np.ndarray) -> Section | None:
         """The topic a set question names by the topic's own words, when those words explain
         the question at least as well as any single item does."""
+        if not query.wants_set and (query.wants_number or query.wants_date):
+            return None  # asks a detail of an item (below), whatever the topic's words
         if query.english:
             units = self._english_units(query.english)
             coverage, worded = self._section_coverage(
@@ -1814,9 +1817,9 @@ class ReportIndex:
                 return None
         # Without 哪些 / "which", only a question that is all topic words ("讲好广州故事方面做了
         # 什么", "tell me about the publicity work") asks for the topic rather than an item.
-        elif (
-            query.wants_number or query.wants_date or float(coverage[best]) < TOPIC_ALONE
-        ) or self._one_item_stands_out(self.section_list[best], scores):
+        elif float(coverage[best]) < TOPIC_ALONE or self._one_item_stands_out(
+            self.section_list[best], scores
+        ):
             return None
         return self.section_list[best]
 
@@ -1988,7 +1991,7 @@ class ReportIndex:
         """Items naming the organisation or place that is all the question says ("大新美术馆")."""
         rest = query.content
         found: set[int] = set()
-        for name in _names_in(rest, self.entities, self._longest_name):
+        for name in _names_in(rest, self.entities, self._name_lengths):
             found.update(self.entities[name])
             # Also the longer names that contain it (大新美术馆·石头记矿物园文创园区).
             for key in self._entity_keys_containing(name):
