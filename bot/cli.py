@@ -216,6 +216,7 @@ DEV_SETS = (
     "dev-realistic.yaml",
     "dev-hard.yaml",
     "dev-negatives.yaml",
+    "dev-offtopic.yaml",
 )
 TEST_SET = "test.yaml"
 
