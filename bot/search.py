@@ -116,6 +116,8 @@ FILLER_EDGE = 0.3
 PINYIN_NAME_MAX = 12  # longer names are phrases, not names
 MAX_PINYIN_NAMES = 4
 WEAK_PAIR = 0.5
+PEOPLE_UNASKED = 0.99  # breaks ties only
+REAL_WORD_COUNT = 1000  # jieba's count of a two-character word nobody mistypes into
 
 FIELD_WEIGHTS = {
     "title": 1.0,
@@ -622,12 +624,16 @@ class _Reading:
     importance: list[float]
     char_matches: np.ndarray  # positions × items, see CoverageIndex.matches
     weak: frozenset[str] = frozenset()  # pairs across two whole words
+    # Pairs that are common words as written (首都): no typo of another word (首度).
+    real_words: frozenset[int] = frozenset()
     _sound_matches: np.ndarray | None = None
 
     def sound_matches(self, pinyin: CoverageIndex) -> np.ndarray:
         if self._sound_matches is None:
             units = self.units
             pairs = half_sound_pairs(units, [pinyin_of(u) for u in units])
+            for i in self.real_words:
+                pairs[2 * i] = pairs[2 * i + 1] = ""  # no gram: matches nothing
             # two grams per pair of neighbouring units
             grams = [
                 pairs[2 * i - 2 : 2 * i + 2] if i > 0 else pairs[0:2] for i in range(len(units))
@@ -639,7 +645,8 @@ class _Reading:
                     pair.split("\t"), [pinyin_of(u) for u in pair.split("\t")]
                 )
             }
-            self._sound_matches = pinyin.matches(grams, weak)
+            # As written is as good as by sound (the real words' pairs have no sound grams).
+            self._sound_matches = np.maximum(pinyin.matches(grams, weak), self.char_matches)
         return self._sound_matches
 
 
@@ -738,6 +745,7 @@ class ReportIndex:
             self.date_rank[index] = rank
         self.figure_units = [{f.unit for f in i.figures} for i in self.items]
         self.has_date = np.array([bool(i.date and i.date.month) for i in self.items], dtype=bool)
+        self.has_people = np.array([bool(i.people) for i in self.items], dtype=bool)
         self._analysis_cache: dict[str, _Analysis] = {}
         self._sound_docs: dict[str, int] = {}
         self._sound_cache: dict[str, str] = {}
@@ -1307,19 +1315,36 @@ class ReportIndex:
             words[i] == words[i + 1] or min(general[i], general[i + 1]) >= FILLER_EDGE
             for i in range(len(units) - 1)
         ]
+        size = Counter(words)
+        # A word of two or more characters that no item has (首都) is not in the report: its
+        # characters met at a word's edge (湾首 of 台湾|首来族) are no match of it.
+        unknown = {words[i] for i in range(len(units) - 1) if words[i] == words[i + 1]}
+        unknown -= {
+            words[i]
+            for i in range(len(units) - 1)
+            if words[i] == words[i + 1] and _pair(units[i], units[i + 1]) in self.chars.postings
+        }
+        joins = [
+            join and (words[i] == words[i + 1] or not {words[i], words[i + 1]} & unknown)
+            for i, join in enumerate(joins)
+        ]
         grams = [self.chars.grams_at(units, i, joins) for i in range(len(units))]
         importance = self.chars.importance_of(grams)
         # A pair that straddles two whole words (湾大 of 台湾|大选) is weak evidence: the
         # item's 湾大 may be 台湾|大学生.
-        size = Counter(words)
         weak = {
             f"{units[i]}\t{units[i + 1]}"
             for i in range(len(units) - 1)
             if words[i] != words[i + 1] and min(size[words[i]], size[words[i + 1]]) > 1
         }
+        real_words = {
+            i
+            for i in range(len(units) - 1)
+            if self._general.counts.get(units[i] + units[i + 1], 0) >= REAL_WORD_COUNT
+        }
         reading = _Reading(
             list(units), general, joins, importance, self.chars.matches(grams, weak),
-            weak=frozenset(weak),
+            weak=frozenset(weak), real_words=frozenset(real_words),
         )  # fmt: skip
         if len(self._readings) >= READINGS_KEPT:
             self._readings.clear()
@@ -1975,6 +2000,12 @@ class ReportIndex:
                 for found in self.ordinals
             ]
             scores = scores * np.array(factors, dtype=np.float32)
+        if not (
+            _ASKS_PEOPLE.search(query.normalized) or _ASKS_PEOPLE_EN.search(query.cleaned)
+        ) and not self._people_in(query):
+            # A question that names nobody asks about the event itself, not about someone
+            # attending it: of two items with the same words, the one without a visitor wins.
+            scores = np.where(self.has_people, scores * PEOPLE_UNASKED, scores)
         if query.wants_date:
             scores = np.where(self.has_date, scores, scores * 0.92)
         if query.wants_number:

@@ -536,3 +536,13 @@ def test_the_number_a_question_gives_picks_the_item_that_has_it(
 ) -> None:
     result = raw_shenzhen.search("深圳哪个涉台活动有约1200人参加")
     assert result.kind in ("single", "closest") and "约1200人" in result.hits[0].item.text
+
+
+def test_a_question_that_names_nobody_asks_about_the_event_not_its_visitor(
+    raw_shenzhen: ReportIndex,
+) -> None:
+    # Both items say 深台经贸合作交流会; one is the vice mayor attending it.
+    result = raw_shenzhen.search("深台经贸合作交流会的主题是什么")
+    assert result.hits and "32个项目现场签约" in result.hits[0].item.text
+    visit = raw_shenzhen.search("萧惠敏出席深台经贸合作交流会")
+    assert visit.hits and "萧惠敏" in visit.hits[0].item.text

@@ -591,3 +591,16 @@ def test_a_question_many_items_answer_equally_is_too_vague_for_one(index: Report
 def test_a_phrase_of_common_words_is_not_what_the_question_asks(index: ReportIndex) -> None:
     # 广州台商 is one item's phrase (广州台商大讲堂), but the question asks for investment figures.
     assert index.search("广州台商投资总额是多少").kind == "none"
+
+
+def test_a_word_the_report_lacks_is_no_match_at_a_neighbours_edge(index: ReportIndex) -> None:
+    # 台湾“首来族” has the pair 湾首, but 首都 is no word of the report.
+    assert index.search("台湾的首都是哪里").kind == "none"
+    assert top(index, "台湾首来族") == "story-05"
+
+
+def test_a_common_word_is_no_typo_but_a_misspelt_word_still_is(index: ReportIndex) -> None:
+    # 调节 is a word of its own, yet written for 调解 its other pair (节员) still sounds right.
+    assert top(index, "特邀台湾调节员") == "integration-03"
+    reading = index._reading("首都")
+    assert reading.real_words == frozenset({0})
