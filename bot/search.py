@@ -357,6 +357,15 @@ def _names_in(text: str, names: dict[str, list[int]], lengths: Sequence[int]) ->
     return found
 
 
+def _courtesy_pattern(smalltalk: Iterable[str]) -> re.Pattern[str]:
+    """Greetings and thanks of two or more characters at the start or the end of a message,
+    set off by punctuation ("您好，……" / "……？谢谢。")."""
+    phrases = sorted((p for p in smalltalk if len(p) > 1), key=len, reverse=True)
+    words = "|".join(re.escape(p) for p in phrases)
+    stop = r"[\s，,。.！!？?~～、；;]"
+    return re.compile(rf"^(?:{words}){stop}+|{stop}+(?:{words}){stop}*$", re.IGNORECASE)
+
+
 def half_sound_pairs(units: Sequence[str], sounds: Sequence[str]) -> list[str]:
     """For each pair of neighbouring units, two grams: the first as written with the second
     by sound, and the first by sound with the second as written. A homophone typo keeps one
@@ -713,6 +722,7 @@ class ReportIndex:
         }
         self._generic_words = self._compile_words(lexicon.generic_words)
         self._smalltalk = {normalize(w) for w in lexicon.smalltalk} - {""}
+        self._courtesy = _courtesy_pattern(lexicon.smalltalk)
         self._english_date = {w for w in lexicon.date_words if w.isascii()}
         self._english_stop = {w for w in lexicon.stopwords if w.isascii()}
         self._english_set = {w for w in lexicon.set_words if w.isascii()}
@@ -1063,7 +1073,9 @@ class ReportIndex:
     def parse(self, question: str) -> Query:
         cleaned = clean_text(question, MAX_QUERY_CHARS)
         script = detect_script(cleaned)
-        text = text_whole = normalize(cleaned)
+        text_whole = normalize(cleaned)
+        # "……有多少人参加？谢谢。": the greeting or thanks around a question is no part of it.
+        text = normalize(self._courtesy.sub("", cleaned)) or text_whole
         months: set[int] = set()
         labels: list[str] = []
         years = {int(y) for y in _YEAR_PATTERN.findall(text)}
@@ -1740,6 +1752,9 @@ class ReportIndex:
             # "同岭南行有关嘅所有内容": every item that has the phrase the question is about,
             # when they are in several topics (no one topic answers it).
             holders = [i for i in self._phrase_holders(query) if self._allowed(i, query)]
+            if self._asks_people(query):
+                # "岭南行总闭营有哪些领导出席": the items that name someone, not the event's own.
+                holders = [i for i in holders if self.items[i].people] or holders
             if len({self.section_of[i] for i in holders}) > 1:
                 hits = self._hits(holders, scores, why="phrase", floor=0.9)
                 return SearchResult(query, "list", tuple(self._by_date(hits)))
@@ -2000,9 +2015,7 @@ class ReportIndex:
                 for found in self.ordinals
             ]
             scores = scores * np.array(factors, dtype=np.float32)
-        if not (
-            _ASKS_PEOPLE.search(query.normalized) or _ASKS_PEOPLE_EN.search(query.cleaned)
-        ) and not self._people_in(query):
+        if not self._asks_people(query) and not self._people_in(query):
             # A question that names nobody asks about the event itself, not about someone
             # attending it: of two items with the same words, the one without a visitor wins.
             scores = np.where(self.has_people, scores * PEOPLE_UNASKED, scores)
@@ -2140,7 +2153,7 @@ class ReportIndex:
             # "市委台办获得了哪些荣誉": every item that covers the question almost as much as
             # the best one (at most SET_MARGIN of the question less).
             members = np.flatnonzero(scores >= max(SET_FLOOR, best - SET_MARGIN))
-            if _ASKS_PEOPLE.search(query.normalized) or _ASKS_PEOPLE_EN.search(query.cleaned):
+            if self._asks_people(query):
                 # "哪些领导来看过": the items where someone is named, not the place's award.
                 named = [i for i in members.tolist() if self.items[i].people]
                 members = np.array(named or members.tolist(), dtype=np.int64)
@@ -2165,6 +2178,10 @@ class ReportIndex:
             if float(scores[i]) >= max(ANSWER_CUTOFF, best * RELATED_RELATIVE)
         ]
         return SearchResult(query, "single", (hits[0],), tuple(related))
+
+    @staticmethod
+    def _asks_people(query: Query) -> bool:
+        return bool(_ASKS_PEOPLE.search(query.normalized) or _ASKS_PEOPLE_EN.search(query.cleaned))
 
     def _hits(
         self, indexes: Iterable[int], scores: np.ndarray, why: str, floor: float

@@ -604,3 +604,18 @@ def test_a_common_word_is_no_typo_but_a_misspelt_word_still_is(index: ReportInde
     assert top(index, "特邀台湾调节员") == "integration-03"
     reading = index._reading("首都")
     assert reading.real_words == frozenset({0})
+
+
+def test_greetings_and_thanks_around_a_question_are_no_part_of_it(index: ReportIndex) -> None:
+    query = index.parse("您好，台商大讲堂一共办了几期？谢谢。")
+    assert "谢" not in query.content and "好" not in query.content
+    assert index.parse("谢谢").smalltalk  # a whole message of thanks is still small talk
+    assert "谢谢" in index.parse("谢谢台胞的支持").content  # not set off: part of the question
+
+
+def test_a_set_question_about_people_at_an_event_lists_the_items_naming_them(
+    index: ReportIndex,
+) -> None:
+    # The event's own item (承办…总闭营) names nobody: it is no answer to "which leaders".
+    result = index.search("请问第十届台湾青年岭南行总闭营活动有哪些领导出席了？麻烦列一下，谢谢。")
+    assert set(ids(result)) == {"visits-04", "visits-07"}
