@@ -167,6 +167,14 @@ _PERIOD_WORDS = {
 _LABEL_WORDS = {"春节": "春节", "过年": "春节", "新春": "春节", "新年": "春节"}
 _COUNTED = re.compile(r"(?<![0-9.])([0-9]+)(周年|届|期|条|家|篇|部|场|名|位)")
 _NOW_WORDS = re.compile("现在|目前|现任|当时|以前|如今")
+# "广东省委书记有没有会见……": an office as the subject of a visit or meeting.
+_OFFICE_VISITS = re.compile(
+    r"^.{0,8}?((?:[^副]{0,6}(?:委|台办|政府|协会|大学|省|市|区|县))?(?:常务)?副?"
+    r"(?:书记|主任|市长|省长|区长|县长|局长|部长|会长|主席|院长|校长|总统|总理))"
+    r"(?:有没有|有冇|是否|曾经|有无|会不会|也|还|都)?"
+    r"(?:会见|出席|参加|来过|来|到过|到|去过|去|考察|调研|见过|接见|参观|讲话|致辞)"
+)
+_ASKS_WHO = re.compile(r"(?:是谁|是哪位|系边个|系边位|系谁|是边个)$")
 _WHO_PATTERN = re.compile(
     r"([^是系]{2,16}?)(?:到底|究竟)?(?:是谁|是哪位|是哪个|叫什么名字|叫什么|系边个|系边位|系谁|是边个)$"
 )
@@ -1461,8 +1469,7 @@ class ReportIndex:
             if office and not any(_holds(role, office) for role in self._roles_asked(query)):
                 return office
             return ""
-        text = self.canonical(normalize(query.cleaned)).rstrip("啊呢吗呀啦哦")
-        text = _NOW_WORDS.sub("", text)  # 主任现在是谁
+        text = self._who_text(query)
         match = _WHO_PATTERN.search(text)
         if not match:
             return ""
@@ -1474,6 +1481,37 @@ class ReportIndex:
         if any(_holds(role, office) for role in self._roles_asked(query)):
             return ""
         return office
+
+    def _who_text(self, query: Query) -> str:
+        text = self.canonical(normalize(query.cleaned)).rstrip("啊呢吗呀啦哦")
+        return _NOW_WORDS.sub("", text)  # 主任现在是谁
+
+    def _unmentioned_role(self, query: Query) -> str:
+        """What the question asks about that no item mentions: the office of "广东省委书记有没有
+        会见台湾青年" when nobody in the report holds it, or the person of "……的导演是谁" when the
+        report never says 导演."""
+        if query.english:
+            return ""
+        # As written: the lexicon's forms would join 广州市长 into 广州长.
+        if visit := _OFFICE_VISITS.search(normalize(query.cleaned)):
+            office = self.canonical(visit.group(1))
+            for prefix in self._report_cities:
+                office = office.removeprefix(prefix)
+            held = any(_holds(role, office) for role in self._roles_asked(query))
+            if held or len(office) < 2:
+                return ""
+            before = visit.string[: visit.start(1)]
+            city = next((c for c in self._report_cities if before.endswith(c)), "")
+            return city + visit.group(1)  # 广州 + 市长
+        text = self._who_text(query)
+        if (who := _WHO_PATTERN.search(text)) is None or not _ASKS_WHO.search(who.group(0)):
+            return ""  # 叫什么 asks the name of a thing, which may go by other words
+        asked = who.group(1)
+        words = self._general.segment(asked, self.vocabulary)
+        role = words[-1] if words else ""
+        if len(role) < 2 or role in self.people or any(role in t for t in self.item_text):
+            return ""
+        return asked
 
     def _english_organisation(self, text: str) -> str:
         """The organisation an English office belongs to ("of the Guangzhou Taiwan Affairs
@@ -1567,6 +1605,8 @@ class ReportIndex:
             return "smalltalk"
         if office := self._unnamed_office_holder(query):
             return f"unnamed office holder: {office}"
+        if role := self._unmentioned_role(query):
+            return f"unmentioned person: {role}"
         if query.other_place:
             return f"other place: {query.other_place}"
         if person := self._unmentioned_person(query) or self._unmentioned_person_en(query):

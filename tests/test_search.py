@@ -619,3 +619,21 @@ def test_a_set_question_about_people_at_an_event_lists_the_items_naming_them(
     # The event's own item (承办…总闭营) names nobody: it is no answer to "which leaders".
     result = index.search("请问第十届台湾青年岭南行总闭营活动有哪些领导出席了？麻烦列一下，谢谢。")
     assert set(ids(result)) == {"visits-04", "visits-07"}
+
+
+def test_an_office_nobody_in_the_report_holds_did_not_visit(index: ReportIndex) -> None:
+    result = index.search("南沙区委书记有没有出席台湾大学生实习活动启动仪式？")
+    assert (result.kind, result.reason) == ("none", "unmentioned person: 南沙区委书记")
+    assert index.search("广州市长有没有会见台湾工商界人士").reason == "unmentioned person: 广州市长"
+    # The report's own offices still answer, with or without a name or a season before them.
+    assert top(index, "市委书记有没有会见台湾客人") == "visits-06"
+    assert top(index, "过年前副市长去看望台商") == "visits-11"
+
+
+def test_who_someone_is_that_the_report_never_mentions_is_refused(index: ReportIndex) -> None:
+    result = index.search("汇龙科技园的老板是谁？")
+    assert (result.kind, result.reason) == ("none", "unmentioned person: 汇龙科技园的老板")
+    html = render_answer(index.kb, result, texts_for("zh-hans"))
+    assert "报告没有提到汇龙科技园的老板" in html
+    # 叫什么 asks the name of a thing, which the report may give in other words.
+    assert top(index, "暖心服务台资企业的专项行动叫什么") == "integration-01"
