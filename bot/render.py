@@ -271,6 +271,8 @@ def render_not_found(kb: KnowledgeBase, result: SearchResult, texts: Texts) -> H
         message = Html(f"{message}\n{texts.get('not_found_reason_person', person=person)}")
     elif reason.startswith("detail: "):
         message = Html(f"{message}\n{texts.get('not_found_reason_detail')}")
+    elif reason == "opinion":
+        message = Html(f"{message}\n{texts.get('not_found_reason_opinion')}")
     elif reason == "vague":
         message = Html(f"{message}\n{texts.get('not_found_reason_vague')}")
     elif reason.startswith("other edition: "):

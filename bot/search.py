@@ -175,6 +175,13 @@ _OFFICE_VISITS = re.compile(
     r"(?:会见|出席|参加|来过|来|到过|到|去过|去|考察|调研|见过|接见|参观|讲话|致辞)"
 )
 _ASKS_WHO = re.compile(r"(?:是谁|是哪位|系边个|系边位|系谁|是边个)$")
+# "你觉得60条好不好", "do you think…": the bot's opinion or forecast, which no report gives.
+_OPINION = re.compile(
+    r"(?:你|您)(?:觉得|认为|怎么看|看好|估计|预计).*(?:好不好|怎么样|如何|值不值|靠谱|会不会|能不能|"
+    r"什么时候|有没有用|对不对|好吗|哪个|更好|更适合)"
+    r"|\bdo you (?:think|believe|reckon)\b|\b(?:in )?your (?:opinion|view)s?\b",
+    re.IGNORECASE,
+)
 _WHO_PATTERN = re.compile(
     r"([^是系]{2,16}?)(?:到底|究竟)?(?:是谁|是哪位|是哪个|叫什么名字|叫什么|系边个|系边位|系谁|是边个)$"
 )
@@ -267,6 +274,8 @@ _GIVEN_NUMBER = re.compile(r"(?<![第0-9])([0-9]{2,})(?![0-9]|版|届|期|周年
 _VERSION = re.compile(r"([0-9]+(?:\.[0-9]+)?)版")
 # A question after a name: only an item that quotes one (《哩贺，朋友》, “台商大讲堂”) answers it.
 _ASKS_NAME = re.compile(r"叫什么名字|叫什么|叫咩名|题目是什么|名称是什么|片名|什么名字")
+_PERSON_NOUN = re.compile(r"(?:员|人|者|嘉宾|领导|老师|学生|青年|代表)$")
+_WORK_NOUN = re.compile(r"(?:作品|片|节目|书|文章|报道|视频|歌|剧|栏目)$")
 _QUOTED_NAME = re.compile(r"《[^》]+》|“[^”]+”")
 _ORDINAL = re.compile(r"第([0-9]{1,3}|[一二三四五六七八九十]{1,3})届|(首)届")
 
@@ -363,6 +372,17 @@ def _names_in(text: str, names: dict[str, list[int]], lengths: Sequence[int]) ->
                 found.append(candidate)
                 taken[start : start + length] = b"\x01" * length
     return found
+
+
+def _name_asked(text: str) -> str:
+    """What 叫什么名字 asks the name of: people (调解员), works (作品, 纪录片) or a thing."""
+    found = _ASKS_NAME.search(text)
+    if not found:
+        return ""
+    before = text[: found.start()].removesuffix("分别").removesuffix("各自").removesuffix("都")
+    if _PERSON_NOUN.search(before):
+        return "person"
+    return "work" if _WORK_NOUN.search(before) else "thing"
 
 
 def _courtesy_pattern(smalltalk: Iterable[str]) -> re.Pattern[str]:
@@ -615,7 +635,7 @@ class _DetailsAsked:
     ordinals: frozenset[int]
     versions: frozenset[str]
     counters: str  # the counters of the number asked (人位名 for 多少人)
-    name: bool
+    name: str  # what a name is asked of: "person", "work", "thing" or ""
     counted: tuple[tuple[str, str], ...]  # (30, 周年)
     exact_date: str
     money: str
@@ -1603,6 +1623,8 @@ class ReportIndex:
     def _refusal(self, query: Query) -> str:
         if query.smalltalk:
             return "smalltalk"
+        if _OPINION.search(normalize(query.cleaned)) or _OPINION.search(query.cleaned):
+            return "opinion"
         if office := self._unnamed_office_holder(query):
             return f"unnamed office holder: {office}"
         if role := self._unmentioned_role(query):
@@ -1725,7 +1747,7 @@ class ReportIndex:
             ordinals=query.ordinals,
             versions=frozenset(_VERSION.findall(text)),
             counters=counters,
-            name=bool(_ASKS_NAME.search(text)),
+            name=_name_asked(text),
             counted=tuple(_COUNTED.findall(text)),
             exact_date=asks(self._exact_date_words, "exact date"),
             money=asks(self._money_words, "money"),
@@ -1752,6 +1774,10 @@ class ReportIndex:
                 re.search(counted, item_text)
             ):
                 return "number"  # 多少件作品: the item counts no 件
+        if asked.name == "person" and not item.people:
+            return "name"  # 20名调解员都叫什么名字: the item names none of them
+        if asked.name == "work" and "《" not in item.text:
+            return "name"  # 那2部作品叫什么: an award's “title” is no work's 《title》
         if asked.name and not _QUOTED_NAME.search(item.text):
             return "name"
         for number, unit in asked.counted:

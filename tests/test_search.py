@@ -637,3 +637,19 @@ def test_who_someone_is_that_the_report_never_mentions_is_refused(index: ReportI
     assert "报告没有提到汇龙科技园的老板" in html
     # 叫什么 asks the name of a thing, which the report may give in other words.
     assert top(index, "暖心服务台资企业的专项行动叫什么") == "integration-01"
+
+
+def test_the_bots_opinion_or_forecast_is_not_in_the_report(index: ReportIndex) -> None:
+    for question in ("你觉得60条惠台措施好不好？", "Do you think the 60 measures work?"):
+        result = index.search(question)
+        assert (result.kind, result.reason) == ("none", "opinion")
+    html = render_answer(index.kb, index.search("你觉得两岸什么时候能统一？"), texts_for("zh-hans"))
+    assert "不作评价" in html
+    assert top(index, "你觉得广州的60条惠台措施有哪些内容") == "policy-01"  # no opinion asked
+
+
+def test_a_name_asked_of_people_or_works_needs_an_item_that_gives_it(index: ReportIndex) -> None:
+    # The item counts the 调解员 but names none; its “title” is an award, not the works'.
+    assert index.search("20名特邀台湾调解员都叫什么名字？").reason == "detail: name"
+    assert index.search("市委台办在中国台湾网获奖的那2部作品叫什么名字？").reason == "detail: name"
+    assert top(index, "和广州电视台合拍的那部纪实片叫什么名字") == "awards-02"
