@@ -274,6 +274,8 @@ _GIVEN_NUMBER = re.compile(r"(?<![第0-9])([0-9]{2,})(?![0-9]|版|届|期|周年
 _VERSION = re.compile(r"([0-9]+(?:\.[0-9]+)?)版")
 # A question after a name: only an item that quotes one (《哩贺，朋友》, “台商大讲堂”) answers it.
 _ASKS_NAME = re.compile(r"叫什么名字|叫什么|叫咩名|题目是什么|名称是什么|片名|什么名字")
+_ASKS_PLACE = re.compile(r"在哪|在什么地方|什么地方|哪个地方|地点|喺边|边度|哪里(?:举|办|开|启)")
+_ASKS_PLACE_EN = re.compile(r"\bwhere\b", re.IGNORECASE)
 _PERSON_NOUN = re.compile(r"(?:员|人|者|嘉宾|领导|老师|学生|青年|代表)$")
 _WORK_NOUN = re.compile(r"(?:作品|片|节目|书|文章|报道|视频|歌|剧|栏目)$")
 _QUOTED_NAME = re.compile(r"《[^》]+》|“[^”]+”")
@@ -642,11 +644,13 @@ class _DetailsAsked:
     besides: str  # X of 除了X还有
     which_ones: bool
     word: str  # a detail word (电话, 地址, 怎么报名 …)
+    place: bool  # where it was (在哪里办的)
 
     def any(self) -> bool:
         return bool(
             self.ordinals or self.versions or self.counters or self.name or self.counted
             or self.exact_date or self.money or self.besides or self.which_ones or self.word
+            or self.place
         )  # fmt: skip
 
 
@@ -1754,6 +1758,7 @@ class ReportIndex:
             besides=besides.group(1) if besides else "",
             which_ones=bool(_WHICH_ONES.search(text)),
             word=asks(self._detail_words, "detail"),
+            place=bool(_ASKS_PLACE.search(text) or _ASKS_PLACE_EN.search(query.cleaned)),
         )
         return asked if asked.any() else None
 
@@ -1794,6 +1799,8 @@ class ReportIndex:
             return "which ones"  # 除了TVBS还有哪些: the item names TVBS alone
         if not several and asked.which_ones and "、" not in item.text:
             return "which ones"  # 那3家台资企业分别是哪几家: the item counts them, names none
+        if asked.place and not item.places:
+            return "place"  # 在哪里举办的: the item names no place
         word = asked.word
         # The item's own words include its aliases: a question an admin taught it (an exported
         # fix) may ask for such a detail.

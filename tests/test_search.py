@@ -653,3 +653,8 @@ def test_a_name_asked_of_people_or_works_needs_an_item_that_gives_it(index: Repo
     assert index.search("20名特邀台湾调解员都叫什么名字？").reason == "detail: name"
     assert index.search("市委台办在中国台湾网获奖的那2部作品叫什么名字？").reason == "detail: name"
     assert top(index, "和广州电视台合拍的那部纪实片叫什么名字") == "awards-02"
+
+
+def test_where_something_was_needs_an_item_that_names_a_place(index: ReportIndex) -> None:
+    assert index.search("第十届台湾青年岭南行总闭营活动是在哪里举办的？").reason == "detail: place"
+    assert top(index, "台湾大学生广州实习体验活动在哪启动的") == "youth-02"
