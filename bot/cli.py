@@ -15,7 +15,7 @@ python -m bot eval --ingested SOURCE QUESTIONS [--alongside]
 python -m bot bench [--quick]      search, index and whole-bot speed figures
 python -m bot ask QUESTION         print the answer as the bot would render it
 python -m bot aliases export       write the answers fixed in the chat into the reports' YAML
-python -m bot wordfreq             regenerate bot/resources/wordfreq.tsv from jieba's dictionary
+python -m bot wordfreq             regenerate the word-frequency tables (jieba, wordfreq)
 """
 
 from __future__ import annotations
@@ -380,11 +380,20 @@ def cmd_run() -> int:
 
 
 def cmd_wordfreq() -> int:
-    from bot.wordfreq import TABLE, build_table, jieba_dictionary
+    from bot.wordfreq import (
+        ENGLISH_TABLE,
+        TABLE,
+        build_english_table,
+        build_table,
+        jieba_dictionary,
+        wordfreq_english,
+    )
 
     source = jieba_dictionary()
     TABLE.write_text(build_table(source.read_text(encoding="utf-8").splitlines()), "utf-8")
     print(f"wrote {TABLE} from {source}")
+    ENGLISH_TABLE.write_text(build_english_table(wordfreq_english()), "utf-8")
+    print(f"wrote {ENGLISH_TABLE} from the wordfreq package")
     return 0
 
 

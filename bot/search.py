@@ -40,7 +40,7 @@ from bot.normalize import (
     pinyin_readings,
 )
 from bot.report import Item, KnowledgeBase, Report, Section
-from bot.wordfreq import general_frequencies
+from bot.wordfreq import english_weight, general_frequencies
 
 NO_REPORT = "-"  # a question names a city and a year that no loaded report covers together
 ResultKind = Literal["single", "list", "closest", "none"]
@@ -1298,6 +1298,7 @@ class ReportIndex:
         position_grams: list[list[str]] = []
         weights: list[float] = []
         verbatim: list[tuple[int, list[str]]] = []
+        general: list[float] = []
         for word, options in zip(words, self.bridge.chinese_for(words), strict=True):
             if ordinal := _ENGLISH_ORDINAL_WORD.fullmatch(word):
                 word = ordinal.group(1)  # 33rd (anniversary): 33周年
@@ -1317,6 +1318,9 @@ class ReportIndex:
             # A word with no Chinese in the report (took, based, outlet) weighs as the rarest
             # pair the report has, not more: English has many words a dictionary maps nowhere.
             weights.append(max((self.chars.idf[g] for g in grams), default=self._rarest_pair))
+            # Unmatched, it counts by how informative it is in English at large: "thinking",
+            # "whether" are filler; "journalist" or "Lingnan" is something the report lacks.
+            general.append(1.0 if grams or long else english_weight(word))
         if not position_grams:
             return np.zeros(len(self.items), dtype=np.float32)
         matched = self.chars.matches(position_grams)
@@ -1325,7 +1329,7 @@ class ReportIndex:
             matched[position, holders] = np.maximum(matched[position, holders], 1.0)
         for start, end, holders in self._bridged_phrases(words):
             matched[start:end, holders] = np.maximum(matched[start:end, holders], 1.0)
-        return self.chars.weigh(matched, weights) / sum(weights)
+        return self._coverage(matched, weights, general)
 
     def _join_mixed_words(self, units: list[str], weights: list[float], words: list[int]) -> None:
         """Make each domain word of Chinese and Latin (大V) found in `units` one whole word."""

@@ -18,6 +18,11 @@ from functools import lru_cache
 from pathlib import Path
 
 TABLE = Path(__file__).parent / "resources" / "wordfreq.tsv"
+# English, for questions matched through the dictionary bridge: the stems of words at least as
+# common as EN_RARE_ZIPF (zipf = log10 of uses per billion words), from the wordfreq package.
+ENGLISH_TABLE = Path(__file__).parent / "resources" / "english-frequency.tsv"
+EN_RARE_ZIPF = 4.5  # curious, journalist: content, weigh fully
+EN_COMMON_ZIPF = 5.5  # thinking, whether, people: filler, weigh FILLER_WEIGHT
 MIN_COUNT = 100
 MAX_WORD = 6
 # Information (in nats) at or below which a word is filler, and at or above which it is content.
@@ -137,3 +142,37 @@ def jieba_dictionary() -> Path:
     import jieba  # only the generator needs it (dev extra)
 
     return Path(jieba.__file__).parent / "dict.txt"
+
+
+@lru_cache(maxsize=1)
+def english_frequencies() -> dict[str, float]:
+    """Zipf frequency by English stem (see `english_stem`); absent stems are rare."""
+    lines = ENGLISH_TABLE.read_text(encoding="utf-8").splitlines()
+    return {stem: float(zipf) for stem, zipf in (line.split("\t") for line in lines)}
+
+
+def english_weight(stem: str) -> float:
+    """How informative an English word is at large, in [FILLER_WEIGHT, 1], as `weight` is
+    for Chinese: "thinking", "whether" count little, "journalist", "Lingnan" fully."""
+    zipf = english_frequencies().get(stem, 0.0)
+    share = (EN_COMMON_ZIPF - zipf) / (EN_COMMON_ZIPF - EN_RARE_ZIPF)
+    return min(1.0, max(FILLER_WEIGHT, share))
+
+
+def build_english_table(frequencies: Iterable[tuple[str, float]]) -> str:
+    """The compact English table from (word, zipf) pairs: each stem with its most common
+    word's zipf, for the words at least as common as EN_RARE_ZIPF."""
+    from bot.normalize import english_stem
+
+    best: dict[str, float] = {}
+    for word, zipf in frequencies:
+        if zipf >= EN_RARE_ZIPF and word.isascii() and word.replace("'", "").isalpha():
+            stem = english_stem(word)
+            best[stem] = max(best.get(stem, 0.0), zipf)
+    return "".join(f"{stem}\t{zipf:.2f}\n" for stem, zipf in sorted(best.items()))
+
+
+def wordfreq_english() -> list[tuple[str, float]]:
+    from wordfreq import top_n_list, zipf_frequency  # only the generator needs it
+
+    return [(w, zipf_frequency(w, "en")) for w in top_n_list("en", 50_000)]

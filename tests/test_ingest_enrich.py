@@ -546,3 +546,15 @@ def test_a_question_that_names_nobody_asks_about_the_event_not_its_visitor(
     assert result.hits and "32个项目现场签约" in result.hits[0].item.text
     visit = raw_shenzhen.search("萧惠敏出席深台经贸合作交流会")
     assert visit.hits and "萧惠敏" in visit.hits[0].item.text
+
+
+def test_a_wordy_english_question_is_answered_despite_its_filler(
+    raw_shenzhen: ReportIndex,
+) -> None:
+    # "wondering", "whether", "thanks a lot" have no Chinese in the report: common English,
+    # they count little, as 了解一下 does in Chinese.
+    result = raw_shenzhen.search(
+        "Hello there, I was wondering whether Shenzhen opened a one-stop service center "
+        "for Taiwan compatriots, thanks a lot"
+    )
+    assert result.kind == "single" and "一站式" in result.hits[0].item.text

@@ -44,3 +44,27 @@ def test_shipped_table_matches_jieba_when_installed() -> None:
     source = Path(jieba.__file__).parent / "dict.txt"
     expected = build_table(source.read_text(encoding="utf-8").splitlines())
     assert TABLE.read_text(encoding="utf-8") == expected
+
+
+def test_english_filler_weighs_little_and_rare_words_fully() -> None:
+    from bot.normalize import english_stem
+    from bot.wordfreq import english_weight
+
+    assert english_weight(english_stem("thinking")) == FILLER_WEIGHT
+    assert english_weight(english_stem("whether")) < 0.3
+    assert english_weight(english_stem("journalist")) == 1.0
+    assert english_weight("lingnan") == 1.0  # unknown to the table: not common
+
+
+def test_english_table_keeps_each_stem_once_with_its_commonest_word() -> None:
+    from bot.wordfreq import build_english_table
+
+    table = build_english_table([("awards", 4.6), ("award", 4.9), ("rare", 3.0), ("x1", 6.0)])
+    assert table == "award\t4.90\n"
+
+
+def test_shipped_english_table_matches_wordfreq_when_installed() -> None:
+    pytest.importorskip("wordfreq")
+    from bot.wordfreq import ENGLISH_TABLE, build_english_table, wordfreq_english
+
+    assert ENGLISH_TABLE.read_text(encoding="utf-8") == build_english_table(wordfreq_english())
