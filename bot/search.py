@@ -206,6 +206,7 @@ NAME_WEIGHT = 0.9  # a name is rare in Chinese at large; 林业, 高质 are not 
 _WHICH_ONES = re.compile(
     r"(?:哪|边)(?:[0-9]+|[一二三四五六七八九十两几])(?:个|家|位|名|项|所|条|部|篇|场|座|件|种|地方)"
     r"|分别(?:是|系|叫|为|有)|哪些(?:单位|地方|企业|寺庙|媒体|(?:获奖)?项目|作品)"
+    r"|(?:是|系)(?:什么|哪些|哪个|边个|咩|啥)项目"
 )
 # Surnames as Taiwan and Hong Kong write them (Wade-Giles, Cantonese), by their characters:
 # "Did Terry Gou attend…" names a person as surely as 郭台铭 does.

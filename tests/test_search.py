@@ -658,3 +658,8 @@ def test_a_name_asked_of_people_or_works_needs_an_item_that_gives_it(index: Repo
 def test_where_something_was_needs_an_item_that_names_a_place(index: ReportIndex) -> None:
     assert index.search("第十届台湾青年岭南行总闭营活动是在哪里举办的？").reason == "detail: place"
     assert top(index, "台湾大学生广州实习体验活动在哪启动的") == "youth-02"
+
+
+def test_which_project_needs_an_item_that_names_its_projects(index: ReportIndex) -> None:
+    # The item counts the signed projects and their sum; it names none of them.
+    assert index.search("12亿多元签约的具体是什么项目？").reason == "detail: which ones"
