@@ -1909,6 +1909,8 @@ class ReportIndex:
             )  # fmt: skip
         else:
             units = units_of(query.content)
+            if not query.wants_set and self._topic_bound(query.content) < TOPIC_ALONE:
+                return None  # words no topic nor item has: it cannot be all topic words
             # Pairs across word boundaries count here (the topic's words are few and short).
             coverage, worded = self._section_coverage(
                 self.section_chars, self.chars, units, self.chars.importance(units),
@@ -1940,6 +1942,23 @@ class ReportIndex:
         ):
             return None
         return self.section_list[best]
+
+    def _topic_bound(self, content: str) -> float:
+        """An upper bound of `_section_coverage` for any topic, from which positions have a
+        gram that any topic or item knows (a cheap test before the real one)."""
+        units = units_of(content)
+        importance = self.chars.importance(units)
+        general = self._reading(content).general if units else []
+        matched = total = matched_discounted = 0.0
+        for position, (weight, share) in enumerate(zip(importance, general, strict=True)):
+            total += weight * share
+            if self.section_chars.grams_at(units, position) or self.chars.grams_at(
+                units, position
+            ):
+                matched += weight
+                matched_discounted += weight * share
+        denominator = matched + total - matched_discounted
+        return matched / denominator if denominator > 0 else 0.0
 
     def _one_item_stands_out(self, section: Section, scores: np.ndarray) -> bool:
         """True when one item of the section matches clearly better than its others: the
