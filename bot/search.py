@@ -54,6 +54,7 @@ SET_FLOOR = 0.4
 SET_MARGIN = 0.25
 DATED_RELATIVE = 0.5
 DATED_LEAD = 0.1
+DATED_WORDY_FLOOR = 0.15  # the date narrows it already: the words need only pick one
 NEAR_MISS = 0.35
 ENTITY_SET_MAX = 8
 NUMBER_MISSING = 0.6  # an item without the number the question gives
@@ -164,7 +165,26 @@ _PERIOD_WORDS = {
     "下半年": (7, 8, 9, 10, 11, 12),
 }
 # Festival words a question may use for an item dated by a label such as 春节前夕.
-_LABEL_WORDS = {"春节": "春节", "过年": "春节", "新春": "春节", "新年": "春节"}
+# Festivals, as items are dated by them (中秋前夕, 春节期间): the festival, as people say it.
+_FESTIVALS = {
+    "春节": "春节", "过年": "春节", "新春": "春节", "新年": "春节", "元宵": "元宵", "清明": "清明",
+    "端午": "端午", "中秋": "中秋", "国庆": "国庆", "元旦": "元旦", "除夕": "除夕", "重阳": "重阳",
+    "七夕": "七夕",
+}  # fmt: skip
+_FESTIVALS_EN = re.compile(
+    r"\b(mid-autumn|mid autumn|moon|spring|lantern|dragon boat|qingming|double ninth|"
+    r"(?:chinese|lunar) new year|national day|new year's day)( festival| day)?\b"
+)
+_FESTIVAL_ALONE = {"mid-autumn", "mid autumn", "dragon boat", "qingming", "double ninth"}
+_FESTIVAL_OF_EN = {
+    "mid-autumn": "中秋", "mid autumn": "中秋", "moon": "中秋", "spring": "春节",
+    "lantern": "元宵", "dragon boat": "端午", "qingming": "清明", "double ninth": "重阳",
+    "chinese new year": "春节", "lunar new year": "春节", "national day": "国庆",
+    "new year's day": "元旦",
+}  # fmt: skip
+_FESTIVAL = re.compile(
+    rf"({'|'.join(_FESTIVALS)})节?(?:前夕|前后|期间|当天|之际|假期|的时候|时|前|后)?"
+)
 _COUNTED = re.compile(r"(?<![0-9.])([0-9]+)(周年|届|期|条|家|篇|部|场|名|位)")
 _NOW_WORDS = re.compile("现在|目前|现任|当时|以前|如今")
 # "广东省委书记有没有会见……": an office as the subject of a visit or meeting.
@@ -375,6 +395,11 @@ def _names_in(text: str, names: dict[str, list[int]], lengths: Sequence[int]) ->
                 found.append(candidate)
                 taken[start : start + length] = b"\x01" * length
     return found
+
+
+def _found(pattern: re.Pattern[str], text: str) -> str:
+    found = pattern.search(text)
+    return found.group(0) if found else ""
 
 
 def _name_asked(text: str) -> str:
@@ -645,7 +670,7 @@ class _DetailsAsked:
     besides: str  # X of 除了X还有
     which_ones: bool
     word: str  # a detail word (电话, 地址, 怎么报名 …)
-    place: bool  # where it was (在哪里办的)
+    place: str  # where it was (在哪里办的): the words that ask it
 
     def any(self) -> bool:
         return bool(
@@ -813,7 +838,7 @@ class ReportIndex:
             for r in kb.reports
             for word in english_words(f"{r.title_en} {r.city_en}")
             if not word.isdigit()
-        }
+        } | {self._city_sound(r) for r in kb.reports if r.city}  # an ingested 深圳: shenzhen
         self._names_by_sound: dict[str, list[str]] = defaultdict(list)
         for name in self.people:
             if has_cjk(name) and 2 <= len(name) <= 4:
@@ -1110,7 +1135,6 @@ class ReportIndex:
         # "……有多少人参加？谢谢。": the greeting or thanks around a question is no part of it.
         text = normalize(self._courtesy.sub("", cleaned)) or text_whole
         months: set[int] = set()
-        labels: list[str] = []
         years = {int(y) for y in _YEAR_PATTERN.findall(text)}
         text = _YEAR_PATTERN.sub("", text)
         # 24年11月: a year in two digits, before a month
@@ -1127,10 +1151,8 @@ class ReportIndex:
             if word in text:
                 months.update(period)
                 text = text.replace(word, "")
-        for word, label in _LABEL_WORDS.items():
-            if word in text:
-                labels.append(label)
-                text = text.replace(word, "")
+        labels = [_FESTIVALS[found] for found in _FESTIVAL.findall(text)]
+        text = _FESTIVAL.sub("", text)
         # the 10th forum: read before normalising joins the words
         ordinals = _ordinals(text) | {int(n) for n in _ENGLISH_ORDINAL.findall(cleaned.lower())}
         text = self.canonical(text)
@@ -1156,6 +1178,16 @@ class ReportIndex:
         if not has_cjk(cleaned) and re.search("[a-z]", cleaned.lower()):
             words = english_words(cleaned)
             lowered = " ".join(words)
+            # "the Mid-Autumn Festival", "Chinese New Year": a date, as 中秋, 春节 are.
+            festivals = [
+                f
+                for f in _FESTIVALS_EN.finditer(lowered)
+                if f.group(2) or f.group(1) in _FESTIVAL_ALONE or " " in f.group(1)
+            ]
+            labels += [_FESTIVAL_OF_EN[f.group(1)] for f in festivals]
+            for found in reversed(festivals):
+                lowered = lowered[: found.start()] + lowered[found.end() :]
+            words = lowered.split()
             wants_set |= (
                 any(w in self._english_set for w in words)
                 or any(phrase in lowered for phrase in self._english_set if " " in phrase)
@@ -1763,7 +1795,7 @@ class ReportIndex:
             besides=besides.group(1) if besides else "",
             which_ones=bool(_WHICH_ONES.search(text)),
             word=asks(self._detail_words, "detail"),
-            place=bool(_ASKS_PLACE.search(text) or _ASKS_PLACE_EN.search(query.cleaned)),
+            place=_found(_ASKS_PLACE, text) or _found(_ASKS_PLACE_EN, query.cleaned.lower()),
         )
         return asked if asked.any() else None
 
@@ -1804,13 +1836,14 @@ class ReportIndex:
             return "which ones"  # 除了TVBS还有哪些: the item names TVBS alone
         if not several and asked.which_ones and "、" not in item.text:
             return "which ones"  # 那3家台资企业分别是哪几家: the item counts them, names none
-        if asked.place and not item.places:
-            return "place"  # 在哪里举办的: the item names no place
-        word = asked.word
         # The item's own words include its aliases: a question an admin taught it (an exported
         # fix) may ask for such a detail.
-        own = normalize("|".join((item.text, *item.aliases_zh, *item.keywords))) if word else ""
-        if word and normalize(word) not in own and word not in item.text_en.lower():
+        own = normalize("|".join((item.text, *item.aliases_zh, *item.keywords)))
+        own_en = "|".join((item.text_en, *item.aliases_en)).lower()
+        if asked.place and not item.places and asked.place not in own + own_en:
+            return "place"  # 在哪里举办的: the item names no place
+        word = asked.word
+        if word and normalize(word) not in own and word not in own_en:
             return word
         return ""
 
@@ -1952,9 +1985,7 @@ class ReportIndex:
         matched = total = matched_discounted = 0.0
         for position, (weight, share) in enumerate(zip(importance, general, strict=True)):
             total += weight * share
-            if self.section_chars.grams_at(units, position) or self.chars.grams_at(
-                units, position
-            ):
+            if self.section_chars.grams_at(units, position) or self.chars.grams_at(units, position):
                 matched += weight
                 matched_discounted += weight * share
         denominator = matched + total - matched_discounted
@@ -2167,8 +2198,15 @@ class ReportIndex:
             second = float(scores[ranked[1]]) if len(ranked) > 1 else 0.0
             # The other words must pick one of the month's items ("Guangzhou's Taiwan work in
             # July" is all of July).
-            if float(scores[top]) >= ANSWER_CUTOFF and float(scores[top]) - second >= DATED_LEAD:
-                hit = Hit(self.items[top], float(scores[top]), ("date", "content"))
+            best = float(scores[top])
+            if (best >= ANSWER_CUTOFF and best - second >= DATED_LEAD) or (
+                # A wordy question covers less of itself; an item of the date well ahead of
+                # the others, on strong evidence, is still the one it asks about.
+                best >= DATED_WORDY_FLOOR
+                and best >= second * WORDY_LEAD_RATIO
+                and self.evidence(query, top) >= WORDY_EVIDENCE * self._rarest_pair
+            ):
+                hit = Hit(self.items[top], best, ("date", "content"))
                 return SearchResult(query, "single", (hit,))
         if has_content:
             # "11月有哪些领导来广州": keep the part of the month the other words point at.

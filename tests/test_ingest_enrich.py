@@ -558,3 +558,30 @@ def test_a_wordy_english_question_is_answered_despite_its_filler(
         "for Taiwan compatriots, thanks a lot"
     )
     assert result.kind == "single" and "一站式" in result.hits[0].item.text
+
+
+def test_a_festival_however_said_asks_for_the_items_dated_by_it(
+    raw_shenzhen: ReportIndex,
+) -> None:
+    # The items say 中秋前夕; people say 中秋节前后, or "the Mid-Autumn Festival".
+    for question in (
+        "2024年中秋节前后深圳有哪些关心台胞的活动",
+        "What did Shenzhen do for the Mid-Autumn Festival?",
+    ):
+        result = raw_shenzhen.search(question)
+        assert result.kind == "list"
+        assert {h.item.id for h in result.hits} == {"visits-09", "exchange-03"}
+    assert raw_shenzhen.parse("spring 2024").labels == ()  # a season, not the Spring Festival
+    # A wordy question about one of them picks it, the date having narrowed the choice.
+    result = raw_shenzhen.search(
+        "中秋节的时候深圳会不会给在深圳生活的台湾同胞和他们的家属办一些联谊团圆之类的活动，"
+        "2024年大概来了多少人？"
+    )
+    assert result.kind == "single" and result.hits[0].item.id == "exchange-03"
+
+
+def test_an_edition_is_no_holiday() -> None:
+    from bot.ingest.enrich import extract_date
+
+    assert (extract_date("第十一届台湾青年岭南行", 2024) or {}).get("label") is None
+    assert (extract_date("十一假期期间，组织台胞参访", 2024) or {}).get("label") == "十一假期"
