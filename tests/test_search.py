@@ -663,3 +663,8 @@ def test_where_something_was_needs_an_item_that_names_a_place(index: ReportIndex
 def test_which_project_needs_an_item_that_names_its_projects(index: ReportIndex) -> None:
     # The item counts the signed projects and their sum; it names none of them.
     assert index.search("12亿多元签约的具体是什么项目？").reason == "detail: which ones"
+
+
+def test_cantonese_how_many_asks_for_a_number(index: ReportIndex) -> None:
+    query = index.parse("台商大讲堂办咗几多期")
+    assert query.wants_number and "几" not in query.content
