@@ -882,6 +882,13 @@ class ReportIndex:
         self._rarest_pair = max(self.chars.idf.values(), default=self.chars.oov_idf)
         self.bridge = self._english_bridge() if self.untranslated.any() else None
         self._names_by_pinyin = self._pinyin_names() if self.bridge is not None else {}
+        # Words an English question must keep as written: TVBS is no plural of "tvb", nor
+        # Zhenying an -ing form.
+        self._unstemmed = frozenset(
+            {w for name in self.people if name.isascii() for w in name.split()}
+            | {g for g in self.chars.postings if g.isascii() and g.isalpha()}
+            | set(self._names_by_pinyin)
+        )
         self._english_terms = sorted(
             ((english_key(en), zh) for zh, names in lexicon.english.items() for en in names),
             key=lambda pair: -len(pair[0]),
@@ -1252,6 +1259,8 @@ class ReportIndex:
     def _english_pieces(self, word: str) -> list[str]:
         """A hyphenated word no item and no dictionary knows (micro-documentary,
         Shenzhen-Taiwan) is its parts; a known one (cross-strait, Chun-ying) stays whole."""
+        if word in self._unstemmed:
+            return [word]
         stem = english_stem(word)
         if "-" not in word or stem in self.words.postings:
             return [stem]

@@ -585,3 +585,15 @@ def test_an_edition_is_no_holiday() -> None:
 
     assert (extract_date("第十一届台湾青年岭南行", 2024) or {}).get("label") is None
     assert (extract_date("十一假期期间，组织台胞参访", 2024) or {}).get("label") == "十一假期"
+
+
+def test_english_keeps_acronyms_and_pinyin_names_as_written(
+    raw_guangzhou: tuple[dict[str, Any], ReportIndex],
+) -> None:
+    _, index = raw_guangzhou
+    # TVBS is no plural of "tvb", Zhenying no -ing form of "zheny".
+    assert "tvbs" in index.parse("TVBS special report on Guangzhou").english
+    result = index.search("TVBS special report on Guangzhou")
+    assert result.hits and "TVBS" in result.hits[0].item.text
+    result = index.search("Liang Zhenying interview when?")
+    assert result.kind == "single" and "梁振英" in result.hits[0].item.text
