@@ -118,7 +118,6 @@ PINYIN_NAME_MAX = 12  # longer names are phrases, not names
 MAX_PINYIN_NAMES = 4
 WEAK_PAIR = 0.5
 PEOPLE_UNASKED = 0.99  # breaks ties only
-REAL_WORD_COUNT = 1000  # jieba's count of a two-character word nobody mistypes into
 
 FIELD_WEIGHTS = {
     "title": 1.0,
@@ -691,16 +690,12 @@ class _Reading:
     importance: list[float]
     char_matches: np.ndarray  # positions × items, see CoverageIndex.matches
     weak: frozenset[str] = frozenset()  # pairs across two whole words
-    # Pairs that are common words as written (首都): no typo of another word (首度).
-    real_words: frozenset[int] = frozenset()
     _sound_matches: np.ndarray | None = None
 
     def sound_matches(self, pinyin: CoverageIndex) -> np.ndarray:
         if self._sound_matches is None:
             units = self.units
             pairs = half_sound_pairs(units, [pinyin_of(u) for u in units])
-            for i in self.real_words:
-                pairs[2 * i] = pairs[2 * i + 1] = ""  # no gram: matches nothing
             # two grams per pair of neighbouring units
             grams = [
                 pairs[2 * i - 2 : 2 * i + 2] if i > 0 else pairs[0:2] for i in range(len(units))
@@ -712,7 +707,7 @@ class _Reading:
                     pair.split("\t"), [pinyin_of(u) for u in pair.split("\t")]
                 )
             }
-            # As written is as good as by sound (the real words' pairs have no sound grams).
+            # As written is as good as by sound.
             self._sound_matches = np.maximum(pinyin.matches(grams, weak), self.char_matches)
         return self._sound_matches
 
@@ -1427,14 +1422,9 @@ class ReportIndex:
             for i in range(len(units) - 1)
             if words[i] != words[i + 1] and min(size[words[i]], size[words[i + 1]]) > 1
         }
-        real_words = {
-            i
-            for i in range(len(units) - 1)
-            if self._general.counts.get(units[i] + units[i + 1], 0) >= REAL_WORD_COUNT
-        }
         reading = _Reading(
             list(units), general, joins, importance, self.chars.matches(grams, weak),
-            weak=frozenset(weak), real_words=frozenset(real_words),
+            weak=frozenset(weak),
         )  # fmt: skip
         if len(self._readings) >= READINGS_KEPT:
             self._readings.clear()

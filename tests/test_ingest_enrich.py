@@ -597,3 +597,11 @@ def test_english_keeps_acronyms_and_pinyin_names_as_written(
     assert result.hits and "TVBS" in result.hits[0].item.text
     result = index.search("Liang Zhenying interview when?")
     assert result.kind == "single" and "梁振英" in result.hits[0].item.text
+
+
+def test_a_slip_that_is_a_word_of_its_own_is_read_by_sound_without_aliases(
+    raw_guangzhou: tuple[dict[str, Any], ReportIndex],
+) -> None:
+    # 调节 is a common word; here a slip for 调解 (讲解员 shares only 解员).
+    result = raw_guangzhou[1].search("台湾调节员")
+    assert result.hits and "调解员" in result.hits[0].item.text
