@@ -77,6 +77,7 @@ SECTION_EVIDENCE_MAX = 2
 # report has", quoted in full but framed as such.
 CLOSEST_FLOOR = 0.4
 CLOSEST_LEAD = 0.1
+CLOSEST_EVIDENCE = 1.0  # in rarest-pair units, as EVIDENCE_MIN
 # A wordy question ("我朋友是台湾来的……想问问报告里有没有提到") covers little of itself with any
 # item, however squarely it names one: its story about the asker is content no item has. When
 # the best item still matches much informative content and stands well clear of the next, it is
@@ -2255,7 +2256,10 @@ class ReportIndex:
             )
         if best < ANSWER_CUTOFF:
             second = float(scores[order[1]]) if len(order) > 1 else 0.0
-            if (
+            # A closest answer stands on at least a rarest pair's worth of evidence: 台湾 and
+            # 城市 of "台湾的首府是哪个城市" are no reason to show anything.
+            grounded = self.evidence(query, int(order[0])) >= CLOSEST_EVIDENCE * unit
+            if grounded and (
                 (best >= CLOSEST_FLOOR and best - second >= CLOSEST_LEAD)
                 or (best >= WORDY_FLOOR and int(order[0]) == phrase_item)
                 or (

@@ -666,3 +666,9 @@ def test_which_project_needs_an_item_that_names_its_projects(index: ReportIndex)
 def test_cantonese_how_many_asks_for_a_number(index: ReportIndex) -> None:
     query = index.parse("台商大讲堂办咗几多期")
     assert query.wants_number and "几" not in query.content
+
+
+def test_a_closest_answer_needs_evidence_beyond_common_words(index: ReportIndex) -> None:
+    # Only 台湾 and the filler 城市 match: no item is "the closest the report has".
+    assert index.search("台湾的首府是哪个城市？").kind == "none"
+    assert index.search("台湾调解员咋回事").kind == "closest"
