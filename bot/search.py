@@ -932,9 +932,11 @@ class ReportIndex:
         found: dict[str, list[str]] = defaultdict(list)
         for index in np.flatnonzero(self.untranslated):
             item = self.items[int(index)]
-            for name in (*item.organizations, *item.places, *item.keywords):
+            names = (*item.organizations, *item.places, *item.keywords)
+            # and the title's words (岭南 of 台湾青年岭南行优秀组织奖), however long it is
+            for name in [*(n for n in names if len(n) <= PINYIN_NAME_MAX), item.title]:
                 name = normalize(name)
-                if len(name) > PINYIN_NAME_MAX or not has_cjk(name):
+                if not has_cjk(name):
                     continue
                 for size in (2, 3):
                     for start in range(len(name) - size + 1):
