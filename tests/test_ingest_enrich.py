@@ -605,3 +605,12 @@ def test_a_slip_that_is_a_word_of_its_own_is_read_by_sound_without_aliases(
     # 调节 is a common word; here a slip for 调解 (讲解员 shares only 解员).
     result = raw_guangzhou[1].search("台湾调节员")
     assert result.hits and "调解员" in result.hits[0].item.text
+
+
+def test_an_english_word_may_sound_out_a_word_of_an_items_title(
+    raw_shenzhen: ReportIndex,
+) -> None:
+    # "Lingnan" is no English word: it is how 岭南 sounds, in the award item's long title.
+    query = raw_shenzhen.parse("award for the Taiwan Youth Lingnan Tour")
+    best = int(raw_shenzhen.content_scores(query).argmax())
+    assert "岭南" in raw_shenzhen.items[best].text
