@@ -217,6 +217,7 @@ DEV_SETS = (
     "dev-hard.yaml",
     "dev-negatives.yaml",
     "dev-offtopic.yaml",
+    "dev-topics.yaml",
 )
 TEST_SET = "test.yaml"
 

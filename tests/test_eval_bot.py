@@ -222,27 +222,31 @@ def test_cli_prints_dev_and_test_columns(
     assert main(["eval", "-v"]) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
-    dev = ("questions", "holdout", "dev-realistic", "dev-hard", "dev-negatives", "dev-offtopic")
+    dev = (
+        "questions", "holdout", "dev-realistic", "dev-hard", "dev-negatives", "dev-offtopic",
+        "dev-topics",
+    )  # fmt: skip
     assert lines[0].split() == ["set", *dev, "test"]
     assert lines[1].split() == ["judged", "by"] + ["search"] * len(dev) + ["bot"]
-    assert lines[2].split() == ["category"] + ["n", "top-1"] * 7
+    assert lines[2].split() == ["category"] + ["n", "top-1"] * 8
     test = load_questions(EVAL / "test.yaml", set(kb.items))
     # The test set, and only it, went through the bot.
     assert asked == [[q.q for q in test]]
     rows = _rows(out)
     assert set(rows) == {"all: top-1", "off-topic refused", "answerable refused", "set recall"}
     for cells in rows.values():
-        assert len(cells) == 14
-        assert all(0.0 <= float(rate) <= 1.0 for rate in cells[1::2])
-    assert rows["all: top-1"][12] == str(len(test))
-    assert int(rows["off-topic refused"][12]) == sum(q.kind == "none" for q in test)
+        assert len(cells) == 16
+        for count, rate in zip(cells[0::2], cells[1::2], strict=True):
+            assert rate == "-" if count == "0" else 0.0 <= float(rate) <= 1.0
+    assert rows["all: top-1"][14] == str(len(test))
+    assert int(rows["off-topic refused"][14]) == sum(q.kind == "none" for q in test)
     # Every category of every set has its row; a set without it shows "-".
     categories = {
         q.category for name in (*dev, "test") for q in load_questions(EVAL / f"{name}.yaml")
     }
     table = {line.split()[0]: line.split() for line in lines[3:] if line.strip()}
     assert categories <= set(table)
-    assert table["direct"][13:15] == ["-", "-"]  # the test set has no "direct" questions
+    assert table["direct"][15:17] == ["-", "-"]  # the test set has no "direct" questions
     # The dev columns are the search's figures.
     for position, name in enumerate(dev):
         questions = load_questions(EVAL / f"{name}.yaml", set(kb.items), kb.reports[0])
