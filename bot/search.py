@@ -211,7 +211,11 @@ _ENGLISH_MAY_MONTH = re.compile(r"\b(?:in|of|since|during|early|late) may\b|\bma
 _ENGLISH_WHAT_DONE = re.compile(
     r"\bwhat (?:did|does|has|have)\b.*\b(?:do|done)\b|\bwhat (?:happened|was (?:held|done))\b"
 )
-_ENGLISH_PLURAL_ASKED = re.compile(r"\b(?:what|which)(?: \w+)? \w{3,}s\b")
+# "what awards", "which economic and trade exchange events": the plural a what/which asks for,
+# after at most a few words that are no verb ("what is the 60 measures" asks no set)
+_ENGLISH_PLURAL_ASKED = re.compile(
+    r"\b(?:what|which)(?: (?!(?:is|was|are|were|did|does|do|has|have|had)\b)\w+){0,4} \w{3,}s\b"
+)
 # A person the question names and the report never mentions ("陈斌有没有表扬广州"): a common
 # surname, then one or two characters, between a role word or the start and a verb or particle.
 _BEFORE_NAME = re.compile(
@@ -1956,6 +1960,9 @@ class ReportIndex:
         if query.reports:
             named = [s.report_id in query.reports for s in self.section_list]
             coverage = np.where(np.array(named, dtype=bool), coverage, 0.0)
+        if query.wants_set and worded.any():
+            # A topic named by a word of its own (经贸) outranks one only some characters meet.
+            coverage = np.where(worded, coverage, 0.0)
         best = int(np.argmax(coverage))
         best_item = float(scores.max()) if scores.size else 0.0
         if query.wants_set:

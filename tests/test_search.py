@@ -672,3 +672,24 @@ def test_a_closest_answer_needs_evidence_beyond_common_words(index: ReportIndex)
     # Only 台湾 and the filler 城市 match: no item is "the closest the report has".
     assert index.search("台湾的首府是哪个城市？").kind == "none"
     assert index.search("台湾调解员咋回事").kind == "closest"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "同台商、台企经贸交流呢块有咩搞作？",  # Cantonese: what has been done on …
+        "您好，想了解一下2023年广州和台湾在经贸方面都办了哪些活动，能否逐一列举？",
+        "What economic and trade exchange events with Taiwan did Guangzhou hold in 2023?",
+    ],
+)
+def test_a_topic_asked_for_in_other_words_lists_the_topic(
+    index: ReportIndex, question: str
+) -> None:
+    result = index.search(question)
+    assert result.kind == "list" and result.section is not None
+    assert result.section.id == "economy"
+
+
+def test_a_one_character_stop_word_does_not_break_a_word(index: ReportIndex) -> None:
+    assert "解" not in index.parse("想了解一下台商大讲堂").content  # 了解 goes whole
+    assert not index.parse("What is the 60 measures about?").wants_set  # a verb, no plural asked
