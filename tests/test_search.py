@@ -693,3 +693,13 @@ def test_a_topic_asked_for_in_other_words_lists_the_topic(
 def test_a_one_character_stop_word_does_not_break_a_word(index: ReportIndex) -> None:
     assert "解" not in index.parse("想了解一下台商大讲堂").content  # 了解 goes whole
     assert not index.parse("What is the 60 measures about?").wants_set  # a verb, no plural asked
+
+
+def test_cantonese_and_colloquial_set_questions_list_their_items(index: ReportIndex) -> None:
+    # 喺 is 在; 搞过 names nothing; 都做了些什么 asks for all of it.
+    assert {"youth-02", "story-01"} <= set(ids(index.search("喺南沙搞过边啲活动？")))
+    assert set(ids(index.search("海协会的领导来广州都做了些什么？"))) == {
+        "visits-03",
+        "visits-04",
+        "visits-05",
+    }
