@@ -69,6 +69,7 @@ OOV_IDF_BONUS = 1.0
 SECTION_CUTOFF = 0.55
 SECTION_ALONE_CUTOFF = 0.35
 SECTION_ALONE_SHARE = 0.5
+SECTION_ALONE_GAP = 0.1
 SECTION_ALONE_LEAD = 0.05
 TOPIC_ALONE = 0.9
 TOPIC_LEAD = 0.1
@@ -1970,7 +1971,11 @@ class ReportIndex:
             # topic that alone explains it, well ahead of every other, is still the one asked.
             ranked = np.sort(coverage)[::-1]
             alone = (
-                (len(ranked) < 2 or ranked[1] <= ranked[0] * SECTION_ALONE_SHARE)
+                (
+                    len(ranked) < 2
+                    or ranked[1] <= ranked[0] * SECTION_ALONE_SHARE
+                    or ranked[0] - ranked[1] >= SECTION_ALONE_GAP
+                )
                 and ranked[0] >= best_item + SECTION_ALONE_LEAD
                 and bool(worded[best])
             )

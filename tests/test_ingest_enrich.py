@@ -614,3 +614,12 @@ def test_an_english_word_may_sound_out_a_word_of_an_items_title(
     query = raw_shenzhen.parse("award for the Taiwan Youth Lingnan Tour")
     best = int(raw_shenzhen.content_scores(query).argmax())
     assert "岭南" in raw_shenzhen.items[best].text
+
+
+def test_a_set_question_finds_the_topic_clearly_ahead_of_the_others(
+    raw_shenzhen: ReportIndex,
+) -> None:
+    # Other topics share some of its words, but the leaders' topic leads by a clear gap.
+    result = raw_shenzhen.search("2024年有哪些领导来深圳关心对台工作？")
+    assert result.kind == "list" and result.section is not None
+    assert result.section.title == "各级领导高度重视深圳对台工作"
