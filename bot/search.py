@@ -214,6 +214,7 @@ _ENGLISH_WHAT_DONE = re.compile(
 )
 # "what awards", "which economic and trade exchange events": the plural a what/which asks for,
 # after at most a few words that are no verb ("what is the 60 measures" asks no set)
+_AREA_NAMED = re.compile(r"方面|领域")  # "宣传方面": the question names an area of work
 _ENGLISH_PLURAL_ASKED = re.compile(
     r"\b(?:what|which)(?: (?!(?:is|was|are|were|did|does|do|has|have|had)\b)\w+){0,4} \w{3,}s\b"
 )
@@ -1966,6 +1967,7 @@ class ReportIndex:
             coverage = np.where(worded, coverage, 0.0)
         best = int(np.argmax(coverage))
         best_item = float(scores.max()) if scores.size else 0.0
+        marked = bool(_AREA_NAMED.search(query.normalized))
         if query.wants_set:
             # A wordy set question ("……拿到的奖项和荣誉全部列一下") covers less of itself, but a
             # topic that alone explains it, well ahead of every other, is still the one asked.
@@ -1976,11 +1978,15 @@ class ReportIndex:
                     or ranked[1] <= ranked[0] * SECTION_ALONE_SHARE
                     or ranked[0] - ranked[1] >= SECTION_ALONE_GAP
                 )
-                and ranked[0] >= best_item + SECTION_ALONE_LEAD
+                # "宣传方面有哪些成果": an area named as such is asked whole, whatever item
+                # has the same words.
+                and (marked or ranked[0] >= best_item + SECTION_ALONE_LEAD)
                 and bool(worded[best])
             )
             cutoff = SECTION_ALONE_CUTOFF if alone else SECTION_CUTOFF
-            if float(coverage[best]) < cutoff or float(coverage[best]) + 0.05 < best_item:
+            if float(coverage[best]) < cutoff or (
+                not alone and float(coverage[best]) + 0.05 < best_item
+            ):
                 return None
         # Without 哪些 / "which", only a question that is all topic words ("讲好广州故事方面做了
         # 什么", "tell me about the publicity work") asks for the topic rather than an item.

@@ -624,3 +624,9 @@ def test_a_set_question_finds_the_topic_clearly_ahead_of_the_others(
     result = raw_shenzhen.search("兩岸民間交流方面，深圳辦了哪些聯誼或文化活動？")
     assert result.kind == "list" and result.section is not None
     assert result.section.title == "深化两岸同胞交流"
+
+
+def test_an_area_named_as_such_is_asked_whole(raw_shenzhen: ReportIndex) -> None:
+    # Two awards items say 宣传 and 成果 too, but "宣传方面" names the publicity topic.
+    result = raw_shenzhen.search("宣传方面有哪些成果？")
+    assert result.section is not None and "深圳故事" in result.section.title
