@@ -703,3 +703,9 @@ def test_cantonese_and_colloquial_set_questions_list_their_items(index: ReportIn
         "visits-04",
         "visits-05",
     }
+
+
+def test_what_highlights_an_area_has_lists_the_area(index: ReportIndex) -> None:
+    # Cantonese 呢块 is 这块; 有咩亮点 asks for all of them.
+    result = index.search("讲好广州故事呢块有咩亮点？")
+    assert result.section is not None and result.section.id == "story"
