@@ -709,3 +709,12 @@ def test_what_highlights_an_area_has_lists_the_area(index: ReportIndex) -> None:
     # Cantonese 呢块 is 这块; 有咩亮点 asks for all of them.
     result = index.search("讲好广州故事呢块有咩亮点？")
     assert result.section is not None and result.section.id == "story"
+
+
+def test_which_year_asks_a_date_and_mentioned_names_nothing(index: ReportIndex) -> None:
+    query = index.parse("我想了解一下广州是从哪一年开始穗台交流的，报告里面有没有提到呢？")
+    assert query.wants_date and "提到" not in query.content
+    assert (
+        top(index, "我想了解一下广州是从哪一年开始穗台交流的，报告里面有没有提到呢？")
+        == "exchange-02"
+    )
