@@ -916,6 +916,9 @@ class ReportIndex:
         self._name_lengths = sorted(
             {len(n) for n in (*self.people, *self.entities) if len(n) > 1}, reverse=True
         )
+        # "Futian" is 福田 of the report, not 莆田 (pú or fǔ) elsewhere.
+        own = {"".join(map(pinyin_of, name)) for name in self.entities if has_cjk(name)}
+        self._other_place_sounds = [(p, s) for p, s in self._other_place_sounds if s not in own]
 
     def forget_questions(self) -> None:
         """Drop what was remembered of recent questions (benchmarks time every search cold)."""

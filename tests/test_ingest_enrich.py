@@ -630,3 +630,13 @@ def test_an_area_named_as_such_is_asked_whole(raw_shenzhen: ReportIndex) -> None
     # Two awards items say 宣传 and 成果 too, but "宣传方面" names the publicity topic.
     result = raw_shenzhen.search("宣传方面有哪些成果？")
     assert result.section is not None and "深圳故事" in result.section.title
+
+
+def test_a_place_of_the_report_is_no_other_place_that_sounds_the_same(
+    raw_shenzhen: ReportIndex,
+) -> None:
+    # Futian is 福田 (in the report), though 莆田 can be read "futian" too.
+    result = raw_shenzhen.search(
+        "How many inquiries did the one-stop service center in Futian handle?"
+    )
+    assert result.kind == "single" and "福田" in result.hits[0].item.text
