@@ -212,11 +212,13 @@ _ENGLISH_MAY_MONTH = re.compile(r"\b(?:in|of|since|during|early|late) may\b|\bma
 _ENGLISH_WHAT_DONE = re.compile(
     r"\bwhat (?:did|does|has|have)\b.*\b(?:do|done)\b|\bwhat (?:happened|was (?:held|done))\b"
 )
-# "what awards", "which economic and trade exchange events": the plural a what/which asks for,
-# after at most a few words that are no verb ("what is the 60 measures" asks no set)
 _AREA_NAMED = re.compile(r"方面|领域")  # "宣传方面": the question names an area of work
+# "what awards", "which economic and trade exchange events": the plural a what/which asks for,
+# after at most two words, or two joined by "and", that are no verb ("what is the 60 measures"
+# asks no set; "which government office handles press" has its verb within three words)
 _ENGLISH_PLURAL_ASKED = re.compile(
-    r"\b(?:what|which)(?: (?!(?:is|was|are|were|did|does|do|has|have|had)\b)\w+){0,4} \w{3,}s\b"
+    r"\b(?:what|which)(?: \w+ and)?(?: (?!(?:is|was|are|were|did|does|do|has|have|had)\b)\w+){0,2}"
+    r" \w{3,}s\b"
 )
 # A person the question names and the report never mentions ("陈斌有没有表扬广州"): a common
 # surname, then one or two characters, between a role word or the start and a verb or particle.
@@ -1951,6 +1953,11 @@ class ReportIndex:
                 self.section_words, self.words, units, self.words.importance(units),
                 [1.0] * len(units),
             )  # fmt: skip
+            if self.bridge is not None:
+                # Topics with no English of their own, through the Chinese the words stand for.
+                bridged, bridged_worded = self._bridged_section_coverage(query.english)
+                coverage = np.maximum(coverage, bridged * BRIDGE_FACTOR)  # as items' bridged
+                worded = worded | bridged_worded
         else:
             units = units_of(query.content)
             if not query.wants_set and self._topic_bound(query.content) < TOPIC_ALONE:
@@ -2064,6 +2071,34 @@ class ReportIndex:
         denominator = matched + total - matched_discounted
         coverage = np.where(denominator > 0, matched / np.where(denominator > 0, denominator, 1), 0)
         return np.where(evidence, coverage, 0.0).astype(np.float32), word_evidence
+
+    def _bridged_section_coverage(self, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """`_section_coverage` of an English question by the topics' Chinese: each word is
+        one position, met by the pairs (or content characters) of its Chinese candidates; an
+        unmet word counts by how common it is in English."""
+        assert self.bridge is not None
+        sections = self.section_chars
+        count = len(self.section_list)
+        position_grams: list[list[str]] = []
+        evidence = np.zeros(count, dtype=bool)
+        worded = np.zeros(count, dtype=bool)
+        for options in self.bridge.chinese_for(words):
+            grams: list[str] = []
+            for option in options:
+                units = units_of(self.canonical(normalize(option)))
+                for gram in sections.grams(units):
+                    if gram in sections.postings and gram not in grams:
+                        grams.append(gram)
+            for gram in grams:
+                holders = sections.postings[gram][0]
+                if len(holders) <= SECTION_EVIDENCE_MAX and "\t" in gram:
+                    evidence[holders] = worded[holders] = True  # a word of the topic's own
+            position_grams.append(grams)
+        if not position_grams or not count:
+            return np.zeros(count, dtype=np.float32), worded
+        general = [english_weight(word) for word in words]
+        coverage = self._coverage(sections.matches(position_grams), [1.0] * len(words), general)
+        return np.where(evidence, coverage, 0.0).astype(np.float32), worded
 
     def _shared_by_sections(self, items: CoverageIndex, gram: str) -> np.ndarray:
         """1.0 for each section at least half of whose items have the gram (cached per gram:

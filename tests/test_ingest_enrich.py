@@ -640,3 +640,16 @@ def test_a_place_of_the_report_is_no_other_place_that_sounds_the_same(
         "How many inquiries did the one-stop service center in Futian handle?"
     )
     assert result.kind == "single" and "福田" in result.hits[0].item.text
+
+
+def test_an_english_set_question_finds_an_untranslated_topic(raw_shenzhen: ReportIndex) -> None:
+    # The ingested topics have no English: "economic and trade" reach 经贸/经济 through the
+    # dictionary, as the items' words do.
+    result = raw_shenzhen.search(
+        "What economic and trade cooperation events with Taiwan did Shenzhen organize in 2024?"
+    )
+    assert result.kind == "list" and result.section is not None
+    assert result.section.title == "深台经济交流合作"
+    # "which" alone asks for one thing, not a set.
+    single = raw_shenzhen.parse("Which documentary won the Best Documentary Short award?")
+    assert not single.wants_set
