@@ -1557,7 +1557,7 @@ class ReportIndex:
         return office
 
     def _who_text(self, query: Query) -> str:
-        text = self.canonical(normalize(query.cleaned)).rstrip("啊呢吗呀啦哦")
+        text = self.canonical(query.normalized).rstrip("啊呢吗呀啦哦")
         return _NOW_WORDS.sub("", text)  # 主任现在是谁
 
     def _unmentioned_role(self, query: Query) -> str:
@@ -1567,7 +1567,7 @@ class ReportIndex:
         if query.english:
             return ""
         # As written: the lexicon's forms would join 广州市长 into 广州长.
-        if visit := _OFFICE_VISITS.search(normalize(query.cleaned)):
+        if visit := _OFFICE_VISITS.search(query.normalized):
             office = self.canonical(visit.group(1))
             for prefix in self._report_cities:
                 office = office.removeprefix(prefix)
@@ -1677,7 +1677,7 @@ class ReportIndex:
     def _refusal(self, query: Query) -> str:
         if query.smalltalk:
             return "smalltalk"
-        if _OPINION.search(normalize(query.cleaned)) or _OPINION.search(query.cleaned):
+        if _OPINION.search(query.normalized) or _OPINION.search(query.cleaned):
             return "opinion"
         if office := self._unnamed_office_holder(query):
             return f"unnamed office holder: {office}"
