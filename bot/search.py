@@ -491,13 +491,11 @@ class CoverageIndex:
         self._gram_ids: dict[str, int] = {}
         self._doc_grams: list[int] = []
         self._doc_gram_count: list[int] = []
-        self._unit_counts: Counter[str] = Counter()
         self._ref_doc: list[int] = []
         self._ref_item: list[int] = []
         self._ref_weight: list[float] = []
         self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.idf: dict[str, float] = {}
-        self.unit_idf: dict[str, float] = {}
         self.oov_idf = 0.0
 
     def _unigram(self, unit: str) -> bool:
@@ -528,11 +526,6 @@ class CoverageIndex:
         self._ref_doc.extend(documents)
         self._ref_item.extend([item_index] * len(documents))
         self._ref_weight.extend(weights)
-
-    def count_units(self, units: Iterable[str]) -> None:
-        """The distinct units of one item: their document frequency weighs units never seen
-        in a pair."""
-        self._unit_counts.update(units)
 
     @staticmethod
     def _expand(
@@ -570,12 +563,10 @@ class CoverageIndex:
             gram = names[int(grams[begin])]
             self.postings[gram] = (items[begin:end], weights[begin:end])
             self.idf[gram] = math.log(1 + n / (end - begin))
-        self.unit_idf = {u: math.log(1 + n / c) for u, c in self._unit_counts.items()}
         self.oov_idf = math.log(1 + n / 0.5) + OOV_IDF_BONUS
         if self.unknown_as_rarest and self.idf:
             self.oov_idf = max(self.idf.values())
         self._gram_ids, self._doc_grams, self._doc_gram_count = {}, [], []
-        self._unit_counts = Counter()
         self._ref_doc, self._ref_item, self._ref_weight = [], [], []
 
     def grams_at(
@@ -725,8 +716,6 @@ class _Reading:
 class _Analysis:
     chars: int  # document ids in the character and word indexes
     words: int | None
-    char_units: frozenset[str]
-    word_units: frozenset[str]
     normalized: str
 
 
@@ -992,9 +981,6 @@ class ReportIndex:
                 if t
             ]
             self.section_words.add(index, words, [1.0] * len(words))
-            self.section_chars.count_units(
-                {u for t in zh for u in units_of(self.canonical(normalize(t)))}
-            )
         self.section_chars.finalize()
         self.section_words.finalize()
         members = np.zeros((len(self.items), size), dtype=bool)
@@ -1073,8 +1059,6 @@ class ReportIndex:
         cached = _Analysis(
             self.chars.document(units),
             self.words.document(words) if words else None,
-            frozenset(units),
-            frozenset(words),
             normalized,
         )
         self._analysis_cache[text] = cached
@@ -1098,15 +1082,11 @@ class ReportIndex:
 
     def _index_item(self, index: int, item: Item) -> None:
         fields = self._item_fields(item)
-        char_units: set[str] = set()
-        word_units: set[str] = set()
         docs: dict[str, tuple[list[int], list[float]]] = {
             "chars": ([], []), "sounds": ([], []), "words": ([], [])
         }  # fmt: skip
         for text, weight, by_sound in fields.chinese:
             analysis = self._analyse(text)
-            char_units |= analysis.char_units
-            word_units |= analysis.word_units
             docs["chars"][0].append(analysis.chars)
             docs["chars"][1].append(weight)
             if by_sound:
@@ -1118,15 +1098,12 @@ class ReportIndex:
                 docs["words"][1].append(weight)
         for text, weight in fields.english:
             analysis = self._analyse(text)
-            word_units |= analysis.word_units
             if analysis.words is not None:
                 docs["words"][0].append(analysis.words)
                 docs["words"][1].append(weight)
         self.chars.add(index, *docs["chars"])
         self.pinyin.add(index, *docs["sounds"])
         self.words.add(index, *docs["words"])
-        self.chars.count_units(char_units)
-        self.words.count_units(word_units)
         if item.date and item.date.month:
             self.months[item.date.month].append(index)
         if item.date and item.date.label:
