@@ -718,3 +718,9 @@ def test_which_year_asks_a_date_and_mentioned_names_nothing(index: ReportIndex) 
         top(index, "我想了解一下广州是从哪一年开始穗台交流的，报告里面有没有提到呢？")
         == "exchange-02"
     )
+
+
+def test_colloquial_what_reads_as_what(index: ReportIndex) -> None:
+    # 啥 is 什么, as Cantonese 咩 is: 有啥活动 asks for the activities, as 有什么活动 does.
+    assert index.parse("大新美术馆有啥活动").wants_set
+    assert index.parse("大新美术馆有啥活动").content == index.parse("大新美术馆有什么活动").content
