@@ -671,6 +671,10 @@ class _DetailsAsked:
     word: str  # a detail word (电话, 地址, 怎么报名 …)
     place: str  # where it was (在哪里办的): the words that ask it
 
+    @classmethod
+    def only_word(cls, word: str) -> _DetailsAsked:
+        return cls(frozenset(), frozenset(), "", "", (), "", "", "", False, word, "")
+
     def any(self) -> bool:
         return bool(
             self.ordinals or self.versions or self.counters or self.name or self.counted
@@ -1746,14 +1750,17 @@ class ReportIndex:
 
     def _detail_missing_from(self, query: Query, result: SearchResult) -> str:
         """The detail asked for that none of the answer's items gives (a topic listing is
-        exempt: it answers "which", not a detail)."""
+        exempt from all but the detail words: it answers "which", but not "which websites
+        do you recommend")."""
         if result.kind not in ("single", "closest", "list") or not result.hits:
-            return ""
-        if result.kind == "list" and result.section is not None:
             return ""
         asked = self._details_asked(query)
         if asked is None:
             return ""
+        if result.kind == "list" and result.section is not None:
+            if not asked.word:
+                return ""
+            asked = _DetailsAsked.only_word(asked.word)
         several = len(result.hits) > 1
         missing = [self._missing_detail(asked, hit.item, several) for hit in result.hits]
         return missing[0] if all(missing) else ""

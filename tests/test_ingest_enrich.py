@@ -653,3 +653,12 @@ def test_an_english_set_question_finds_an_untranslated_topic(raw_shenzhen: Repor
     # "which" alone asks for one thing, not a set.
     single = raw_shenzhen.parse("Which documentary won the Best Documentary Short award?")
     assert not single.wants_set
+
+
+def test_how_people_say_find_work_and_sign_reaches_the_reports_words(
+    raw_shenzhen: ReportIndex,
+) -> None:
+    # 找工作 is 就业, 签合同 is 签约, 征才 is 招聘: the lexicon's, not any item's, words.
+    read = raw_shenzhen.parse
+    assert read("台湾年轻人找工作").content == read("台湾青年就业").content
+    assert "签约" in read("签合同").content and "招聘" in read("征才活动").content

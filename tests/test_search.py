@@ -724,3 +724,10 @@ def test_colloquial_what_reads_as_what(index: ReportIndex) -> None:
     # 啥 is 什么, as Cantonese 咩 is: 有啥活动 asks for the activities, as 有什么活动 does.
     assert index.parse("大新美术馆有啥活动").wants_set
     assert index.parse("大新美术馆有啥活动").content == index.parse("大新美术馆有什么活动").content
+
+
+def test_a_topic_listing_still_needs_the_detail_word_asked(index: ReportIndex) -> None:
+    # The youth topic answers "which", not "which recruitment websites do you recommend".
+    result = index.search("台青在大湾区找工作有哪些招聘网站推荐？")
+    assert result.kind == "none" and result.reason.startswith("detail: ")
+    assert index.search("台青方面都有哪些工作？").section is not None
