@@ -731,3 +731,10 @@ def test_a_topic_listing_still_needs_the_detail_word_asked(index: ReportIndex) -
     result = index.search("台青在大湾区找工作有哪些招聘网站推荐？")
     assert result.kind == "none" and result.reason.startswith("detail: ")
     assert index.search("台青方面都有哪些工作？").section is not None
+
+
+def test_common_synonyms_of_the_reports_words_read_as_them(index: ReportIndex) -> None:
+    read = index.parse
+    assert read("租房补助").content == read("租房补贴").content
+    assert read("进驻了多少团队").content == read("入驻了多少团队").content
+    assert "调解员" in read("台湾和事佬").content
