@@ -13,6 +13,7 @@ Dates, names and "how many / which" are understood separately and steer the rank
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import math
 import re
@@ -154,6 +155,8 @@ _SHORT_YEAR = re.compile(
     r"(?<![0-9])([0-9]{2})年(?=(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月)"
 )
 _DAY_PATTERN = re.compile(r"(?<![0-9])([12][0-9]|3[01]|0?[1-9])[日号]")
+# "十年前", "3年前": a year counted back from today, not the report's.
+_YEARS_AGO = re.compile(r"([0-9]{1,2}|[一二三四五六七八九十两]{1,3})年前")
 _YEAR_PATTERN = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年?(?![0-9])")
 _ASKED_UNIT = re.compile(r"(?<![哪边])(?:多少|几)([家个人名位所部篇场期届次条元件项支])")
 _UNIT_PATTERN = re.compile(r"[a-z0-9%]+|\S")
@@ -403,6 +406,10 @@ def _names_in(text: str, names: dict[str, list[int]], lengths: Sequence[int]) ->
                 found.append(candidate)
                 taken[start : start + length] = b"\x01" * length
     return found
+
+
+def _count(number: str) -> int:
+    return int(number) if number.isdigit() else chinese_number(number)
 
 
 def _found(pattern: re.Pattern[str], text: str) -> str:
@@ -1134,6 +1141,9 @@ class ReportIndex:
         months: set[int] = set()
         years = {int(y) for y in _YEAR_PATTERN.findall(text)}
         text = _YEAR_PATTERN.sub("", text)
+        this_year = datetime.date.today().year
+        years |= {this_year - _count(n) for n in _YEARS_AGO.findall(text) if _count(n) > 0}
+        text = _YEARS_AGO.sub("", text)
         # 24年11月: a year in two digits, before a month
         years |= {2000 + int(y) for y in _SHORT_YEAR.findall(text)}
         text = _SHORT_YEAR.sub("", text)

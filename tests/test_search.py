@@ -738,3 +738,8 @@ def test_common_synonyms_of_the_reports_words_read_as_them(index: ReportIndex) -
     assert read("租房补助").content == read("租房补贴").content
     assert read("进驻了多少团队").content == read("入驻了多少团队").content
     assert "调解员" in read("台湾和事佬").content
+
+
+def test_years_counted_back_from_today_are_other_years(index: ReportIndex) -> None:
+    result = index.search("十年前广州有没有台湾青年论坛")
+    assert result.kind == "none" and result.reason.startswith("other year: ")
