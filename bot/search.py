@@ -157,6 +157,11 @@ _SHORT_YEAR = re.compile(
 _DAY_PATTERN = re.compile(r"(?<![0-9])([12][0-9]|3[01]|0?[1-9])[日号]")
 # "十年前", "3年前": a year counted back from today, not the report's.
 _YEARS_AGO = re.compile(r"([0-9]{1,2}|[一二三四五六七八九十两]{1,3})年前")
+_ENGLISH_COUNTS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "twenty": 20,
+}  # fmt: skip
+_ENGLISH_YEARS_AGO = re.compile(rf"\b([0-9]{{1,2}}|{'|'.join(_ENGLISH_COUNTS)}) years ago\b")
 _YEAR_PATTERN = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年?(?![0-9])")
 _ASKED_UNIT = re.compile(r"(?<![哪边])(?:多少|几)([家个人名位所部篇场期届次条元件项支])")
 _UNIT_PATTERN = re.compile(r"[a-z0-9%]+|\S")
@@ -1203,6 +1208,8 @@ class ReportIndex:
                 or bool(_ENGLISH_WHAT_DONE.search(lowered))
             )
             wants_date |= any(w in self._english_date for w in words)
+            for ago in _ENGLISH_YEARS_AGO.findall(lowered):  # "ten years ago"
+                years.add(datetime.date.today().year - (_ENGLISH_COUNTS.get(ago) or int(ago)))
             wants_number |= any(
                 phrase in lowered for phrase in self._english_number if " " in phrase
             ) or any(w in self._english_number for w in words)

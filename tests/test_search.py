@@ -743,3 +743,8 @@ def test_common_synonyms_of_the_reports_words_read_as_them(index: ReportIndex) -
 def test_years_counted_back_from_today_are_other_years(index: ReportIndex) -> None:
     result = index.search("十年前广州有没有台湾青年论坛")
     assert result.kind == "none" and result.reason.startswith("other year: ")
+
+
+def test_english_years_ago_are_other_years(index: ReportIndex) -> None:
+    result = index.search("Did Guangzhou hold a Taiwan youth forum ten years ago?")
+    assert result.kind == "none" and result.reason.startswith("other year: ")
