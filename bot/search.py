@@ -211,6 +211,11 @@ _OPINION = re.compile(
     r"|\bdo you (?:think|believe|reckon)\b|\b(?:in )?your (?:opinion|view)s?\b",
     re.IGNORECASE,
 )
+_TASK = re.compile(
+    r"帮我写|写一首|写首|写一篇|帮我翻译|翻译成|讲个笑话|讲一个笑话"
+    r"|\bwrite (?:me )?an? (?:poem|story|song|essay|letter)\b|\btranslate\b|\btell me a joke\b",
+    re.IGNORECASE,
+)
 _WHO_PATTERN = re.compile(
     r"([^是系]{2,16}?)(?:到底|究竟)?(?:是谁|是哪位|是哪个|叫什么名字|叫什么|系边个|系边位|系谁|是边个)$"
 )
@@ -312,6 +317,10 @@ _VERSION = re.compile(r"([0-9]+(?:\.[0-9]+)?)版")
 # A question after a name: only an item that quotes one (《哩贺，朋友》, “台商大讲堂”) answers it.
 _ASKS_NAME = re.compile(r"叫什么名字|叫什么|叫咩名|题目是什么|名称是什么|片名|什么名字")
 _ASKS_PLACE = re.compile(r"在哪|在什么地方|什么地方|哪个地方|地点|喺边|边度|哪里(?:举|办|开|启)")
+_ASKS_GUESTS = re.compile(
+    r"哪些嘉宾|哪位嘉宾|嘉宾有|演讲嘉宾|请了谁|请了哪些|谁演讲|谁发言|有谁出席|有哪些人"
+)
+_ASKS_GUESTS_EN = re.compile(r"\bwhich guests\b|\bspeakers?\b|\bwho spoke\b", re.IGNORECASE)
 _ASKS_PLACE_EN = re.compile(r"\bwhere\b", re.IGNORECASE)
 _PERSON_NOUN = re.compile(r"(?:员|人|者|嘉宾|领导|老师|学生|青年|代表)$")
 _WORK_NOUN = re.compile(r"(?:作品|片|节目|书|文章|报道|视频|歌|剧|栏目)$")
@@ -682,16 +691,17 @@ class _DetailsAsked:
     which_ones: bool
     word: str  # a detail word (电话, 地址, 怎么报名 …)
     place: str  # where it was (在哪里办的): the words that ask it
+    guests: bool  # who spoke or came (请了哪些嘉宾): only an item naming people answers
 
     @classmethod
     def only_word(cls, word: str) -> _DetailsAsked:
-        return cls(frozenset(), frozenset(), "", "", (), "", "", "", False, word, "")
+        return cls(frozenset(), frozenset(), "", "", (), "", "", "", False, word, "", False)
 
     def any(self) -> bool:
         return bool(
             self.ordinals or self.versions or self.counters or self.name or self.counted
             or self.exact_date or self.money or self.besides or self.which_ones or self.word
-            or self.place
+            or self.place or self.guests
         )  # fmt: skip
 
 
@@ -1677,6 +1687,8 @@ class ReportIndex:
             return "smalltalk"
         if _OPINION.search(query.normalized) or _OPINION.search(query.cleaned):
             return "opinion"
+        if _TASK.search(query.normalized) or _TASK.search(query.cleaned):
+            return "smalltalk"  # 帮我写一首诗: a task, not a question about the report
         if office := self._unnamed_office_holder(query):
             return f"unnamed office holder: {office}"
         if role := self._unmentioned_role(query):
@@ -1810,6 +1822,7 @@ class ReportIndex:
             which_ones=bool(_WHICH_ONES.search(text)),
             word=asks(self._detail_words, "detail"),
             place=_found(_ASKS_PLACE, text) or _found(_ASKS_PLACE_EN, query.cleaned.lower()),
+            guests=bool(_ASKS_GUESTS.search(text) or _ASKS_GUESTS_EN.search(query.cleaned)),
         )
         return asked if asked.any() else None
 
@@ -1854,6 +1867,8 @@ class ReportIndex:
         # fix) may ask for such a detail.
         own = normalize("|".join((item.text, *item.aliases_zh, *item.keywords)))
         own_en = "|".join((item.text_en, *item.aliases_en)).lower()
+        if asked.guests and not item.people:
+            return "name"  # 请了哪些嘉宾: the item names nobody
         if asked.place and not item.places and asked.place not in own + own_en:
             return "place"  # 在哪里举办的: the item names no place
         word = asked.word

@@ -748,3 +748,13 @@ def test_years_counted_back_from_today_are_other_years(index: ReportIndex) -> No
 def test_english_years_ago_are_other_years(index: ReportIndex) -> None:
     result = index.search("Did Guangzhou hold a Taiwan youth forum ten years ago?")
     assert result.kind == "none" and result.reason.startswith("other year: ")
+
+
+def test_tasks_particulars_and_guests_the_report_does_not_give_are_refused(
+    index: ReportIndex,
+) -> None:
+    assert index.search("帮我写一首关于中秋的诗吧").reason == "smalltalk"  # a task
+    assert index.search("Write me a poem about Guangzhou").reason == "smalltalk"
+    assert index.search("宋涛多大年纪，是哪里人？").kind == "none"  # a person's particulars
+    # The forum's item names no guest: "which guests spoke" is not answered by it.
+    assert index.search("第九届穗台青年论坛请了哪些嘉宾演讲？").reason == "detail: name"
