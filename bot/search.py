@@ -107,7 +107,7 @@ READINGS_KEPT = 64
 WORDS_PER_PIECE = 1_000_000  # word numbers of a question's pieces never meet
 SECTION_SHARES_KEPT = 20_000
 UNIQUE_PHRASE_POSTINGS = 64
-UNIQUE_PHRASE_MARGIN = 0.2
+UNIQUE_PHRASE_MARGIN = 0.15
 # How far another city's report must lead the home city's for a question naming no city to be
 # answered from it.
 HOME_MARGIN = 0.05

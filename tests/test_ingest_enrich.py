@@ -662,3 +662,13 @@ def test_how_people_say_find_work_and_sign_reaches_the_reports_words(
     read = raw_shenzhen.parse
     assert read("台湾年轻人找工作").content == read("台湾青年就业").content
     assert "签约" in read("签合同").content and "招聘" in read("征才活动").content
+
+
+def test_a_phrase_only_one_item_has_does_not_outrank_a_much_better_match(
+    raw_guangzhou: tuple[dict[str, Any], ReportIndex],
+) -> None:
+    # Only the incubator park's award item says 台湾青年来广州创业 whole, but the bases that
+    # count their teams (入驻团队) answer the question far better.
+    result = raw_guangzhou[1].search("台青来广州创业的那几个基地现在进了多少团队了")
+    assert result.hits and "团队" in result.hits[0].item.text
+    assert "基地" in result.hits[0].item.text
