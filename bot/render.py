@@ -245,13 +245,15 @@ def report_of(kb: KnowledgeBase, item: Item, texts: Texts) -> str:
 def render_not_found(kb: KnowledgeBase, result: SearchResult, texts: Texts) -> Html:
     question = result.query.cleaned
     question = question if len(question) <= 40 else question[:40] + "…"
+    reason = result.reason
+    # A greeting, a question about the bot or a task is no question the report fails.
+    key = "smalltalk_reply" if reason == "smalltalk" else "not_found"
     message = texts.get(
-        "not_found",
+        key,
         report=reports_title(kb, texts),
         report_en=reports_title_en(kb),
         question=question,
     )
-    reason = result.reason
     if reason.startswith("other place: "):
         place = texts.convert(reason.removeprefix("other place: "))
         cities = "、".join(dict.fromkeys(texts.convert(r.city) for r in kb.reports if r.city))

@@ -272,3 +272,10 @@ def test_an_english_office_is_read_with_its_organisation(
     assert index.search("Who is the director of the Taiwan Affairs Office?").hits[0].item.id == (
         "visits-02"
     )
+
+
+def test_small_talk_gets_a_greeting_not_a_failure(index: ReportIndex, kb: KnowledgeBase) -> None:
+    html = render_answer(kb, index.search("你好"), texts_for("zh-hans"))
+    assert "你好！" in html and "没有找到" not in html
+    html = render_answer(kb, index.search("Write me a poem about Guangzhou"), texts_for("en"))
+    assert html.startswith("Hello!")
