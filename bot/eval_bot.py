@@ -8,9 +8,10 @@ by `bot.evaluation.judge` like a search result.
 
 Reading a reply: an item counts as given when its text is quoted (Simplified or Traditional,
 or its English translation); English replies that quote no text fall back to item titles. The
-kind comes from the bot's own words in `bot/locales`: "not in the report" (`not_found`),
-"the closest the report has" (`answer_closest`), a list header (`answer_list_header`,
-`answer_topic_header`); otherwise a reply quoting an item is a single answer. The bot's error
+kind comes from the bot's own words in `bot/locales`: "not in the report" (`not_found`, or
+the greeting for small talk, `smalltalk_reply`), "the closest the report has"
+(`answer_closest`), a list header (`answer_list_header`, `answer_topic_header`); otherwise a
+reply quoting an item is a single answer. The bot's error
 notice (`error_generic`) is kind "error"; any other reply that quotes nothing is "other" (the
 prompt for a question with no words, e.g. only emoji), which declines like a refusal.
 """
@@ -82,7 +83,7 @@ class ReplyReader:
                 if title:
                     titles[title.strip()] = item.id
         return cls(
-            not_found=either("not_found"),
+            not_found=either("not_found", "smalltalk_reply"),  # both decline
             error=either("error_generic"),
             closest=either("answer_closest"),
             list_header=either("answer_list_header", "answer_topic_header", anchored=True),
