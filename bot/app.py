@@ -25,6 +25,7 @@ from bot.services import SERVICES_KEY, Services
 from bot.storage import Storage
 from bot.texts import LANGUAGES, texts_for
 from bot.traditional import Conversion, own_texts
+from bot.wordfreq import english_frequencies
 from handlers.common import publish_command_menus
 
 log = logging.getLogger(__name__)
@@ -79,17 +80,23 @@ def build_application(
     return application
 
 
+def warm_up(index: ReportIndex) -> None:
+    """Read and build what the first question would otherwise pay for: OpenCC dictionaries,
+    the Traditional texts (converted once), the search's regular expressions and the English
+    tables, so that no file is read on a user's message."""
+    for language in LANGUAGES:
+        texts_for(language)
+    index.search("臺灣青年 warm-up")
+    english_vocabulary()  # CC-CEDICT's English words, read once (~0.4 s)
+    english_frequencies()  # how common English words are (a 32 KB table)
+
+
 async def post_init(application: Application) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     bot = application.bot
     kb = services.kb
     await publish_command_menus(bot, kb)
-    # Warm up what the first question would otherwise pay for: OpenCC dictionaries, the
-    # Traditional texts (converted once) and the search's regular expressions.
-    for language in LANGUAGES:
-        texts_for(language)
-    services.index.search("臺灣青年 warm-up")
-    english_vocabulary()  # CC-CEDICT's English words, read once (~0.4 s)
+    warm_up(services.index)
     handlers.start_background(application)
     log.info(
         "bot @%s ready at %s: %d items, mode %s",

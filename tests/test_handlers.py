@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.emulator import BotApiEmulator
+from bot.search import ReportIndex
 from tests.conftest import ADMIN_ID, USER_ID, feed
 
 GROUP = -1001234567890
@@ -26,6 +27,19 @@ async def test_post_init_registers_command_menus(
     private = {c["command"] for c in emulator.commands(scope={"type": "all_private_chats"})}
     assert {"start", "help", "topics", "search", "month", "youth", "story"} <= private
     assert "announce" not in private  # admin commands stay out of everyone's menu
+
+
+def test_warm_up_reads_the_english_tables_before_any_question(index: ReportIndex) -> None:
+    # No file is read on a user's first English question: start-up (post_init) read them.
+    from bot.app import warm_up
+    from bot.crosslingual import english_vocabulary
+    from bot.wordfreq import english_frequencies
+
+    english_vocabulary.cache_clear()
+    english_frequencies.cache_clear()
+    warm_up(index)
+    assert english_frequencies.cache_info().currsize == 1
+    assert english_vocabulary.cache_info().currsize == 1
 
 
 async def test_help_lists_every_topic_command(offline_app: Any, emulator: BotApiEmulator) -> None:
