@@ -758,3 +758,8 @@ def test_tasks_particulars_and_guests_the_report_does_not_give_are_refused(
     assert index.search("宋涛多大年纪，是哪里人？").kind == "none"  # a person's particulars
     # The forum's item names no guest: "which guests spoke" is not answered by it.
     assert index.search("第九届穗台青年论坛请了哪些嘉宾演讲？").reason == "detail: name"
+
+
+def test_in_all_names_nothing(index: ReportIndex) -> None:
+    # 一共 is rare in jieba's corpus, yet a filler word: the answer is plain, not "closest".
+    assert index.search("台商大讲堂一共办了几期").kind == "single"
