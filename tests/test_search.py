@@ -763,3 +763,8 @@ def test_tasks_particulars_and_guests_the_report_does_not_give_are_refused(
 def test_in_all_names_nothing(index: ReportIndex) -> None:
     # 一共 is rare in jieba's corpus, yet a filler word: the answer is plain, not "closest".
     assert index.search("台商大讲堂一共办了几期").kind == "single"
+
+
+def test_courtesy_and_vagueness_name_nothing(index: ReportIndex) -> None:
+    content = index.parse("打扰一下，台商大讲堂大概是怎么回事之类的").content
+    assert not any(word in content for word in ("大概", "打扰", "回事", "之类"))
