@@ -313,7 +313,7 @@ _ASKS_PEOPLE_EN = re.compile(r"\b(?:who|leaders?|officials?|guests?)\b", re.IGNO
 _BESIDES = re.compile(r"除了([^，,？?还]{1,12})(?:以外|之外)?[，,]?还有")
 # A figure the question gives (约1200人), not an edition, version or year (第10届, 3.0版).
 _GIVEN_NUMBER = re.compile(r"(?<![第0-9])([0-9]{2,})(?![0-9]|版|届|期|周年|年)")
-_VERSION = re.compile(r"([0-9]+(?:\.[0-9]+)?)版")
+_VERSION = re.compile(r"([0-9]+(?:\.[0-9]+)?|(?<=第)[一二三四五六七八九十])版")
 # A question after a name: only an item that quotes one (《哩贺，朋友》, “台商大讲堂”) answers it.
 _ASKS_NAME = re.compile(r"叫什么名字|叫什么|叫咩名|题目是什么|名称是什么|片名|什么名字")
 _ASKS_PLACE = re.compile(r"在哪|在什么地方|什么地方|哪个地方|地点|喺边|边度|哪里(?:举|办|开|启)")
@@ -420,6 +420,13 @@ def _names_in(text: str, names: dict[str, list[int]], lengths: Sequence[int]) ->
                 found.append(candidate)
                 taken[start : start + length] = b"\x01" * length
     return found
+
+
+def _versions(text: str) -> frozenset[float]:
+    """The versions a text names: 2.0版, 第一版 (= 1.0)."""
+    return frozenset(
+        float(_count(v)) if not v[0].isdigit() else float(v) for v in _VERSION.findall(text)
+    )
 
 
 def _count(number: str) -> int:
@@ -681,7 +688,7 @@ class _DetailsAsked:
     """The details a question asks for, which an answering item must give."""
 
     ordinals: frozenset[int]
-    versions: frozenset[str]
+    versions: frozenset[float]
     counters: str  # the counters of the number asked (人位名 for 多少人)
     name: str  # what a name is asked of: "person", "work", "thing" or ""
     counted: tuple[tuple[str, str], ...]  # (30, 周年)
@@ -1812,7 +1819,7 @@ class ReportIndex:
         besides = _BESIDES.search(query.cleaned)
         asked = _DetailsAsked(
             ordinals=query.ordinals,
-            versions=frozenset(_VERSION.findall(text)),
+            versions=_versions(text),
             counters=counters,
             name=_name_asked(text),
             counted=tuple(_COUNTED.findall(text)),
@@ -1834,7 +1841,7 @@ class ReportIndex:
         if asked.ordinals and item_ordinals and not asked.ordinals & item_ordinals:
             return "edition"  # 第十届穗台青年论坛: the item is the 第九届
         item_text = self.item_text[index]
-        item_versions = set(_VERSION.findall(item_text))
+        item_versions = _versions(item_text)
         if asked.versions and item_versions and not asked.versions & item_versions:
             return "edition"  # 3.0版 asked, the item is the 2.0版
         if asked.counters:

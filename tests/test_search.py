@@ -768,3 +768,9 @@ def test_in_all_names_nothing(index: ReportIndex) -> None:
 def test_courtesy_and_vagueness_name_nothing(index: ReportIndex) -> None:
     content = index.parse("打扰一下，台商大讲堂大概是怎么回事之类的").content
     assert not any(word in content for word in ("大概", "打扰", "回事", "之类"))
+
+
+def test_an_edition_in_words_is_another_version(index: ReportIndex) -> None:
+    # The report has the 2.0版 of the 60 measures; 第一版 is 1.0.
+    assert index.search("广州60条惠及台胞措施的第一版是哪一年发布的？").reason == "detail: edition"
+    assert top(index, "2.0版60条是什么时候发布的") == "policy-01"
