@@ -321,6 +321,9 @@ _ASKS_GUESTS = re.compile(
     r"哪些嘉宾|哪位嘉宾|嘉宾有|演讲嘉宾|请了谁|请了哪些|谁演讲|谁发言|有谁出席|有哪些人"
 )
 _ASKS_GUESTS_EN = re.compile(r"\bwhich guests\b|\bspeakers?\b|\bwho spoke\b", re.IGNORECASE)
+_ANY_FIGURE = re.compile(
+    r"[0-9]|[一二两三四五六七八九十百千万]+[余多]?[个位名家人件项场期次届篇部条所]"
+)
 _ASKS_PLACE_EN = re.compile(r"\bwhere\b", re.IGNORECASE)
 _PERSON_NOUN = re.compile(r"(?:员|人|者|嘉宾|领导|老师|学生|青年|代表)$")
 _WORK_NOUN = re.compile(r"(?:作品|片|节目|书|文章|报道|视频|歌|剧|栏目)$")
@@ -699,16 +702,17 @@ class _DetailsAsked:
     word: str  # a detail word (电话, 地址, 怎么报名 …)
     place: str  # where it was (在哪里办的): the words that ask it
     guests: bool  # who spoke or came (请了哪些嘉宾): only an item naming people answers
+    figure: bool  # a number is asked (多少, how many): only an item with a figure answers
 
     @classmethod
     def only_word(cls, word: str) -> _DetailsAsked:
-        return cls(frozenset(), frozenset(), "", "", (), "", "", "", False, word, "", False)
+        return cls(frozenset(), frozenset(), "", "", (), "", "", "", False, word, "", False, False)
 
     def any(self) -> bool:
         return bool(
             self.ordinals or self.versions or self.counters or self.name or self.counted
             or self.exact_date or self.money or self.besides or self.which_ones or self.word
-            or self.place or self.guests
+            or self.place or self.guests or self.figure
         )  # fmt: skip
 
 
@@ -1830,6 +1834,7 @@ class ReportIndex:
             word=asks(self._detail_words, "detail"),
             place=_found(_ASKS_PLACE, text) or _found(_ASKS_PLACE_EN, query.cleaned.lower()),
             guests=bool(_ASKS_GUESTS.search(text) or _ASKS_GUESTS_EN.search(query.cleaned)),
+            figure=query.wants_number,
         )
         return asked if asked.any() else None
 
@@ -1874,6 +1879,8 @@ class ReportIndex:
         # fix) may ask for such a detail.
         own = normalize("|".join((item.text, *item.aliases_zh, *item.keywords)))
         own_en = "|".join((item.text_en, *item.aliases_en)).lower()
+        if asked.figure and not item.figures and not _ANY_FIGURE.search(item_text):
+            return "number"  # how many Taiwanese live in Guangzhou: the item counts nothing
         if asked.guests and not item.people:
             return "name"  # 请了哪些嘉宾: the item names nobody
         if asked.place and not item.places and asked.place not in own + own_en:

@@ -776,3 +776,9 @@ def test_an_edition_in_words_is_another_version(index: ReportIndex) -> None:
     # The report has the 2.0版 of the 60 measures; 第一版 is 1.0.
     assert index.search("广州60条惠及台胞措施的第一版是哪一年发布的？").reason == "detail: edition"
     assert top(index, "2.0版60条是什么时候发布的") == "policy-01"
+
+
+def test_how_many_needs_an_item_with_a_figure(index: ReportIndex) -> None:
+    # 乐居广州 is about living in Guangzhou, but counts nobody.
+    assert index.search("How many Taiwanese live in Guangzhou?").reason == "detail: number"
+    assert top(index, "台商大讲堂办了几期") == "integration-02"  # 全年10期
