@@ -401,12 +401,7 @@ def _ordinals(text: str) -> set[int]:
     """Edition numbers such as 第十届 / 第9届 / 首届 in normalised text."""
     found = set()
     for number, first in _ORDINAL.findall(text):
-        if first:
-            found.add(1)
-        elif number.isdigit():
-            found.add(int(number))
-        else:
-            found.add(chinese_number(number))
+        found.add(1 if first else _count(number))
     return found
 
 
@@ -1811,10 +1806,9 @@ class ReportIndex:
         lowered = " ".join(english_words(query.cleaned))
 
         def asks(pattern: re.Pattern[str], kind: str) -> str:
-            found = pattern.search(text)
-            if found:
-                return found.group(0)
-            return next((w for w in self._english_details[kind] if w in lowered), "")
+            return _found(pattern, text) or next(
+                (w for w in self._english_details[kind] if w in lowered), ""
+            )
 
         counters = ""
         if query.wants_number and query.number_unit:
