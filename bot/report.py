@@ -143,6 +143,8 @@ class Lexicon:
     exact_date_words: tuple[str, ...] = ()
     money_words: tuple[str, ...] = ()
     detail_words: tuple[str, ...] = ()
+    # A detail word and the words an item gives it in (谁赢: 冠军, 夺得).
+    detail_answers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     generic_words: tuple[str, ...] = ()
     smalltalk: tuple[str, ...] = ()
     stopwords: tuple[str, ...] = ()
@@ -252,6 +254,7 @@ LEXICON_FIELDS = {
     "exact_date_words": FieldSpec("list[str]"),
     "money_words": FieldSpec("list[str]"),
     "detail_words": FieldSpec("list[str]"),
+    "detail_answers": FieldSpec("mapping"),
     "generic_words": FieldSpec("list[str]"),
     "smalltalk": FieldSpec("list[str]"),
     "stopwords": FieldSpec("list[str]"),
@@ -586,6 +589,7 @@ def _load_lexicon(doc: LocatedDocument) -> Lexicon | None:
         return None
     aliases = _texts_by_key(doc, "aliases", "variants")
     english = _texts_by_key(doc, "english", "English names")
+    answers = _texts_by_key(doc, "detail_answers", "words an item gives the detail in")
     if doc.errors:
         return None
     return Lexicon(
@@ -598,6 +602,7 @@ def _load_lexicon(doc: LocatedDocument) -> Lexicon | None:
         exact_date_words=tuple(doc.data.get("exact_date_words") or ()),
         money_words=tuple(doc.data.get("money_words") or ()),
         detail_words=tuple(doc.data.get("detail_words") or ()),
+        detail_answers=answers,
         generic_words=tuple(doc.data.get("generic_words") or ()),
         smalltalk=tuple(doc.data.get("smalltalk") or ()),
         stopwords=tuple(doc.data.get("stopwords") or ()),

@@ -89,6 +89,9 @@ CLOSEST_EVIDENCE = 1.0  # in rarest-pair units, as EVIDENCE_MIN
 WORDY_FLOOR = 0.25
 WORDY_EVIDENCE = 2.325
 WORDY_LEAD_RATIO = 1.4
+# Evidence (in rarest-pair units) that makes a wordy question's best item its closest answer
+# without a lead over the next.
+STRONG_EVIDENCE = 5.0
 # A run of at least this many characters of the question found in one item only.
 UNIQUE_PHRASE_MIN = 4
 # A set question about a phrase several items share (岭南行): the phrase's share of the question.
@@ -212,7 +215,7 @@ _OPINION = re.compile(
     re.IGNORECASE,
 )
 _TASK = re.compile(
-    r"帮我写|写一首|写首|写一篇|帮我翻译|翻译成|讲个笑话|讲一个笑话"
+    r"帮我写|写一首|写首|(?<![在正])写一篇|帮我翻译|翻译成|讲个笑话|讲一个笑话"
     r"|\bwrite (?:me )?an? (?:poem|story|song|essay|letter)\b|\btranslate\b|\btell me a joke\b",
     re.IGNORECASE,
 )
@@ -316,7 +319,10 @@ _GIVEN_NUMBER = re.compile(r"(?<![第0-9])([0-9]{2,})(?![0-9]|版|届|期|周年
 _VERSION = re.compile(r"([0-9]+(?:\.[0-9]+)?|(?<=第)[一二三四五六七八九十])版")
 # A question after a name: only an item that quotes one (《哩贺，朋友》, “台商大讲堂”) answers it.
 _ASKS_NAME = re.compile(r"叫什么名字|叫什么|叫咩名|题目是什么|名称是什么|片名|什么名字")
-_ASKS_PLACE = re.compile(r"在哪|在什么地方|什么地方|哪个地方|地点|喺边|边度|哪里(?:举|办|开|启)")
+# 在哪些平台 asks which platforms, not where.
+_ASKS_PLACE = re.compile(
+    r"在哪(?!些|个平台|个网站)|在什么地方|什么地方|哪个地方|地点|喺边|边度|哪里(?:举|办|开|启)"
+)
 _ASKS_GUESTS = re.compile(
     r"哪些嘉宾|哪位嘉宾|嘉宾有|演讲嘉宾|请了谁|请了哪些|谁演讲|谁发言|有谁出席|有哪些人"
 )
@@ -844,6 +850,7 @@ class ReportIndex:
         self._sound_cache: dict[str, str] = {}
         for index, item in enumerate(self.items):
             self._index_item(index, item)
+        self._share_day_labels()
         self.item_text = [self._analyse(item.text).normalized for item in self.items]
         self.ordinals = [_ordinals(text) for text in self.item_text]
         self._known_text = "|".join(
@@ -1111,6 +1118,23 @@ class ReportIndex:
         if cached is None:
             cached = self._sound_cache[unit] = pinyin_of(unit)
         return cached
+
+    def _share_day_labels(self) -> None:
+        """An event on a labelled item's very day has the label too: the 端午 visit's day
+        (5月31日) is also the day of the dragon-boat race, whose own text says no 端午."""
+        days: dict[tuple[str, int | None, int, int], list[int]] = defaultdict(list)
+        for index, item in enumerate(self.items):
+            if item.date and item.date.month and item.date.day:
+                key = (item.report_id, item.date.year, item.date.month, item.date.day)
+                days[key].append(index)
+        for label, indexes in list(self.labels.items()):
+            shared = {
+                other
+                for index in indexes
+                if (date := self.items[index].date) and date.month and date.day
+                for other in days[(self.items[index].report_id, date.year, date.month, date.day)]
+            }
+            self.labels[label] = sorted(set(indexes) | shared)
 
     def _index_item(self, index: int, item: Item) -> None:
         fields = self._item_fields(item)
@@ -1880,7 +1904,10 @@ class ReportIndex:
         if asked.place and not item.places and asked.place not in own + own_en:
             return "place"  # 在哪里举办的: the item names no place
         word = asked.word
-        if word and normalize(word) not in own and word not in own_en:
+        if word and not any(
+            normalize(said) in own or said in own_en
+            for said in (word, *self.kb.lexicon.detail_answers.get(word, ()))
+        ):
             return word
         return ""
 
@@ -2348,6 +2375,13 @@ class ReportIndex:
                     best >= WORDY_FLOOR
                     and best >= second * WORDY_LEAD_RATIO
                     and self.evidence(query, int(order[0])) >= WORDY_EVIDENCE * unit
+                )
+                or (
+                    # Two items on one event (the wedding and its story) share the lead; a
+                    # question this well grounded still gets the better one, not a refusal.
+                    best >= WORDY_FLOOR
+                    and not query.english
+                    and self.evidence(query, int(order[0])) >= STRONG_EVIDENCE * unit
                 )
             ):
                 closest = Hit(self.items[int(order[0])], best, ("closest",))

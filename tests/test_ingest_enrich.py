@@ -512,17 +512,30 @@ def test_the_items_own_phrase_answers_without_hand_aliases(
     assert mediators.kind in ("single", "closest") and "调解员" in mediators.hits[0].item.text
 
 
-@pytest.fixture(scope="module")
-def raw_shenzhen(tmp_path_factory: pytest.TempPathFactory) -> ReportIndex:
-    """The fictional 深圳 report of data/eval/fiction, ingested alone."""
-    folder = tmp_path_factory.mktemp("shenzhen")
+def ingested_alone(folder: Path, fiction: str, name: str) -> ReportIndex:
+    """A fictional report of data/eval/<fiction>, ingested alone into `folder`."""
     (folder / "reports").mkdir()
     (folder / "source").mkdir()
     shutil.copy(DEFAULT_DATA_DIR / "lexicon.yaml", folder)
-    source = folder / "source" / "2024-shenzhen-report.txt"
-    shutil.copy(DEFAULT_DATA_DIR / "eval" / "fiction" / source.name, source)
-    assert main(["ingest", str(source), "-o", str(folder / "reports" / "sz.yaml")]) == 0
+    source = folder / "source" / name
+    shutil.copy(DEFAULT_DATA_DIR / "eval" / fiction / name, source)
+    assert main(["ingest", str(source), "-o", str(folder / "reports" / "report.yaml")]) == 0
     return ReportIndex(load_knowledge_base(folder))
+
+
+@pytest.fixture(scope="module")
+def raw_shenzhen(tmp_path_factory: pytest.TempPathFactory) -> ReportIndex:
+    return ingested_alone(tmp_path_factory.mktemp("sz"), "fiction", "2024-shenzhen-report.txt")
+
+
+@pytest.fixture(scope="module")
+def raw_zhuhai(tmp_path_factory: pytest.TempPathFactory) -> ReportIndex:
+    return ingested_alone(tmp_path_factory.mktemp("zh"), "fiction3", "2025-zhuhai-report.txt")
+
+
+@pytest.fixture(scope="module")
+def raw_fuzhou(tmp_path_factory: pytest.TempPathFactory) -> ReportIndex:
+    return ingested_alone(tmp_path_factory.mktemp("fz"), "fiction4", "2025-fuzhou-report.txt")
 
 
 def test_an_english_question_may_write_a_name_as_it_sounds(raw_shenzhen: ReportIndex) -> None:
@@ -672,3 +685,47 @@ def test_a_phrase_only_one_item_has_does_not_outrank_a_much_better_match(
     result = raw_guangzhou[1].search("台青来广州创业的那几个基地现在进了多少团队了")
     assert result.hits and "团队" in result.hits[0].item.text
     assert "基地" in result.hits[0].item.text
+
+
+def test_a_festival_day_labels_every_event_of_that_day(raw_fuzhou: ReportIndex) -> None:
+    # The 端午 visit (5月31日) says 端午; the dragon-boat race the same day does not. Its text
+    # says who won in its own words (夺得…冠军), which answers 谁赢.
+    result = raw_fuzhou.search("端午那个龙舟赛最后谁赢了")
+    assert result.hits and any("冠军" in hit.item.text for hit in result.hits)
+    assert raw_fuzhou.search("Who won the dragon boat race?").best is not None
+
+
+def test_a_detail_word_is_answered_in_the_items_own_words(raw_fuzhou: ReportIndex) -> None:
+    result = raw_fuzhou.search("端午那个龙舟赛最后谁赢了")
+    assert not result.reason.startswith("detail")
+    # The item on the visit that day says nothing of a winner.
+    visit = raw_fuzhou.search("苏美玲观摩的龙舟赛谁赢了")
+    assert visit.kind == "none" and visit.reason == "detail: 谁赢"
+
+
+def test_colloquial_and_cantonese_shapes_of_a_name_question(raw_fuzhou: ReportIndex) -> None:
+    # 啥玩意 names nothing; 多少万 counts fans, not money; 在哪些平台 asks no place;
+    # 拎咗奖 is 获奖.
+    named = raw_fuzhou.search("那个榕台e家是个啥玩意")
+    assert named.hits and all("榕台e家" in hit.item.text for hit in named.hits)
+    fans = raw_fuzhou.search("榕台e家粉丝有多少万？")
+    assert fans.best is not None and "45万" in fans.best.item.text
+    platforms = raw_fuzhou.search("市委臺辦的新媒體帳號在哪些平臺上可以看到？")
+    assert platforms.reason != "detail: place" and platforms.best is not None
+    prize = raw_fuzhou.search("《闽江潮起》系唔系拎咗奖？")
+    assert prize.best is not None and "荣获" in prize.best.item.text
+
+
+def test_a_long_question_with_strong_evidence_is_answered_without_a_lead(
+    raw_zhuhai: ReportIndex,
+) -> None:
+    # Two items tell of the water wedding; the question is wordy, and neither leads the other
+    # by much, but it names the event so plainly that a refusal would be wrong. Writing one's
+    # own article (在写一篇) is no task for the bot.
+    result = raw_zhuhai.search(
+        "您好，打扰一下，我最近在写一篇关于两岸民俗文化交流的小文章，想麻烦您帮我查一下，"
+        "就是那个珠海斗门那边办的水上婚嫁的活动，大概是怎么回事，有多少台湾的朋友过来参加呀，"
+        "谢谢您啦！"
+    )
+    assert result.best is not None and "水上婚嫁" in result.best.item.text
+    assert raw_zhuhai.search("帮我写一篇关于水上婚嫁的文章").reason == "smalltalk"
