@@ -851,6 +851,7 @@ class ReportIndex:
         for index, item in enumerate(self.items):
             self._index_item(index, item)
         self._share_day_labels()
+        self.twins = self._twins()
         self.item_text = [self._analyse(item.text).normalized for item in self.items]
         self.ordinals = [_ordinals(text) for text in self.item_text]
         self._known_text = "|".join(
@@ -1118,6 +1119,21 @@ class ReportIndex:
         if cached is None:
             cached = self._sound_cache[unit] = pinyin_of(unit)
         return cached
+
+    def _twins(self) -> list[frozenset[int]]:
+        """For each item, the others that quote one of its names (“榕台e家” in the award and
+        in the account's own item): two tellings of one thing."""
+        by_name: dict[str, set[int]] = defaultdict(set)
+        for index, item in enumerate(self.items):
+            for name in _QUOTED_NAME.findall(item.text):
+                if len(name) > 4:
+                    by_name[name].add(index)
+        twins: list[set[int]] = [set() for _ in self.items]
+        for indexes in by_name.values():
+            if 1 < len(indexes) <= 3:
+                for index in indexes:
+                    twins[index] |= indexes - {index}
+        return [frozenset(t) for t in twins]
 
     def _share_day_labels(self) -> None:
         """An event on a labelled item's very day has the label too: the 端午 visit's day
@@ -2364,7 +2380,11 @@ class ReportIndex:
                 query, "none", suggestions=self.suggest(query, scores), reason="no content"
             )
         if best < ANSWER_CUTOFF:
-            second = float(scores[order[1]]) if len(order) > 1 else 0.0
+            # The lead is over the next thing told, not over another telling of the same
+            # thing (the award of “榕台e家” and the account's own item).
+            twins = self.twins[int(order[0])]
+            others = [float(scores[i]) for i in order[1:] if int(i) not in twins]
+            second = others[0] if others else 0.0
             # A closest answer stands on at least a rarest pair's worth of evidence: 台湾 and
             # 城市 of "台湾的首府是哪个城市" are no reason to show anything.
             grounded = self.evidence(query, int(order[0])) >= CLOSEST_EVIDENCE * unit

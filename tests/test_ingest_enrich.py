@@ -729,3 +729,13 @@ def test_a_long_question_with_strong_evidence_is_answered_without_a_lead(
     )
     assert result.best is not None and "水上婚嫁" in result.best.item.text
     assert raw_zhuhai.search("帮我写一篇关于水上婚嫁的文章").reason == "smalltalk"
+
+
+def test_the_lead_is_over_the_next_thing_not_another_telling_of_the_same(
+    raw_fuzhou: ReportIndex,
+) -> None:
+    # The race and the visit to it both quote “榕台龙舟邀请赛”: close scores, one event. The
+    # question's closest answer is the race's item, which counts the teams.
+    result = raw_fuzhou.search("兩岸龍舟賽有幾支臺灣隊伍參加？")
+    assert result.best is not None and "台湾队伍5支" in result.best.item.text
+    assert raw_fuzhou.twins[raw_fuzhou.positions[result.best.item.id]]
