@@ -109,6 +109,12 @@ def test_people(text: str, expected: list[tuple[str, str]]) -> None:
         ("举办两岸企业家峰会和经贸论坛。", []),
         ("为台湾青年回馈社会搭建平台。", []),
         ("市委书记出席了大会。", []),
+        # A one-character suffix that goes on as another word: 办理, 部门, 社区, 部署, 格局.
+        ("整合社保、公积金等事项，全年累计办件1.2万件。", []),
+        ("协调有关部门解决问题，在6个社区试点。", []),
+        ("研究部署年度任务，形成工作格局。", []),
+        ("两岸企业代表约350人参会。", []),
+        ("帮助企业完善公司治理结构，获得银行授信。", []),
     ],
 )
 def test_organizations(text: str, expected: list[str]) -> None:
@@ -674,6 +680,8 @@ def test_how_people_say_find_work_and_sign_reaches_the_reports_words(
     # 找工作 is 就业, 签合同 is 签约, 征才 is 招聘: the lexicon's, not any item's, words.
     read = raw_shenzhen.parse
     assert read("台湾年轻人找工作").content == read("台湾青年就业").content
+    assert read("台胞看病").content == read("台胞就医").content
+    assert read("台胞啲仔女").content == read("台胞的子女").content
     assert "签约" in read("签合同").content and "招聘" in read("征才活动").content
 
 

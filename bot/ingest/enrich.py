@@ -228,7 +228,7 @@ ORG_BREAKS = sorted(
         "入駐 进驻 進駐 完成 举行 舉行 正式 启动 啟動 宣传 宣傳 "
         "讲述 講述 展现 展現 形成 扩大 擴大 来自 來自 来穗 來穗 "
         "修订 修訂 我市 我省 我区 全市 全省 各级 各級 其 并 並 将 "
-        "將 已 对其"
+        "將 已 对其 获得 獲得 完善 察看 走进 走進 慰问 慰問 实地 實地 涵盖 涵蓋 赠送 贈送"
     ),
     key=len,
     reverse=True,
@@ -242,6 +242,11 @@ ORG_SPLIT = re.compile(
 ORG_NOT_BEFORE = set("长長员員议議谈談展场場期上中会會络絡友民站内外里裡下级級生")
 # Suffix 办 right after these is a verb (举办, 承办 …), not an office.
 VERB_BAN = set("举舉承主创創开開兴興筹籌督包代操查申置合协協")
+# A one-character suffix that goes on as another word: 办理, 部门, 社区, 局面.
+SUFFIX_NOT_BEFORE = {
+    "办": set("理公法事好结結完成件"), "辦": set("理公法事好结結完成件"),
+    "部": set("门門署件分位长長"), "社": set("区區保交团團"), "局": set("面势勢长長"),
+}  # fmt: skip
 TITLE_MARKS = re.compile(r"《([^《》]{1,40})》")
 # A word ending like an organization that is not one.
 NOT_ORG = re.compile(
@@ -249,7 +254,7 @@ NOT_ORG = re.compile(
     r"座谈会|座談會|发布会|發佈會|见面会|見面會|运动会|運動會|博览会|博覽會|洽谈会|洽談會|年会|年會|"
     r"峰会|峰會|研讨会|研討會|分享会|分享會|报告会|報告會|对接会|對接會|招待会|招待會|交易会|交易會|"
     r"机会|機會|社会|社會|都会|體會|体会|大赛|大賽|全部|内部|內部|西部|东部|中部|南部|北部|总部|總部|"
-    r"干部|幹部|上网|上網|全网|全網|乐园|樂園|家园|家園|校园|校園|公园|公園)$"
+    r"干部|幹部|上网|上網|全网|全網|乐园|樂園|家园|家園|校园|校園|公园|公園|格局|参会|參會|与会|與會|部署)$"
 )
 GENERIC_ORGS = {"市委", "省委", "区委", "區委", "县委", "縣委", "党委", "黨委", "组委会", "組委會"}
 
@@ -261,7 +266,9 @@ def _longest_name(chunk: str) -> str:
         suffix = next((x for x in ORG_SUFFIXES if name.endswith(x)), None)
         if suffix is None:
             continue
-        if end < len(chunk) and chunk[end] in ORG_NOT_BEFORE:
+        if end < len(chunk) and (
+            chunk[end] in ORG_NOT_BEFORE or chunk[end] in SUFFIX_NOT_BEFORE.get(suffix, ())
+        ):
             continue
         if suffix in ("办", "辦") and len(name) > 1 and name[-2] in VERB_BAN:
             continue
