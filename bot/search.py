@@ -303,6 +303,12 @@ _ABOUT_THE_BOT = re.compile(
 _ENGLISH_ORDINAL_WORD = re.compile(r"([0-9]{1,3})(?:st|nd|rd|th)")
 _ENGLISH_ORDINAL = re.compile(r"\b([0-9]{1,3})(?:st|nd|rd|th)\b(?! anniversary)")
 _COUNTERS = ("人位名", "场期次届", "家所", "篇部件项")
+# A count of the city as a whole: 2023年广州一共有多少家台资企业, 全市有几个台湾青年创业基地.
+_STOCK_COUNT = re.compile(
+    r"^(?:[0-9]{4}年)?(?P<place>[\u4e00-\u9fff]{2,3}?(?:市)?|全市)(?:现在|目前|现有|一共|总共|共)?有?"
+    r"(?:多少|几多|几)(?:个|家|间|所|名|位)?(?P<noun>[\u4e00-\u9fff]{2,10}?)(?:呢|啊|呀)?$"
+)
+STOCK_OVERLAP = 0.7
 _ENGLISH_WHO = re.compile(r"\bwho(?:'s| is| was)(?: the| a)?(?: current)? ([a-z]+)\b")
 # English offices by the Chinese the report's roles would end in.
 _ENGLISH_OFFICES = {
@@ -704,6 +710,7 @@ class _DetailsAsked:
     place: str  # where it was (在哪里办的): the words that ask it
     guests: bool  # who spoke or came (请了哪些嘉宾): only an item naming people answers
     figure: bool  # a number is asked (多少, how many): only an item with a figure answers
+    stock: str = ""  # what a whole-city count asks for (广州有多少台资企业: 台资企业)
 
     @classmethod
     def only_word(cls, word: str) -> _DetailsAsked:
@@ -713,7 +720,7 @@ class _DetailsAsked:
         return bool(
             self.ordinals or self.versions or self.counters or self.name or self.counted
             or self.exact_date or self.money or self.besides or self.which_ones or self.word
-            or self.place or self.guests or self.figure
+            or self.place or self.guests or self.figure or self.stock
         )  # fmt: skip
 
 
@@ -1869,8 +1876,33 @@ class ReportIndex:
             place=_found(_ASKS_PLACE, text) or _found(_ASKS_PLACE_EN, query.cleaned.lower()),
             guests=bool(_ASKS_GUESTS.search(text) or _ASKS_GUESTS_EN.search(query.cleaned)),
             figure=query.wants_number,
+            stock=self._stock_asked(text) if query.wants_number else "",
         )
         return asked if asked.any() else None
+
+    @staticmethod
+    def _counts_whole(thing: str, item: Item) -> bool:
+        """Whether one of the item's figures counts `thing` itself, not some of them (3家台资企业
+        完成项目签约 counts those that signed)."""
+        for figure in item.figures:
+            counted = normalize(re.sub(r"（[^）]*）|\([^)]*\)", "", figure.counts))
+            if not counted.endswith(thing[-2:]):
+                continue  # 广州市台资企业协会成立周年 counts years
+            shared = sum(char in counted for char in thing) / len(thing)
+            if shared >= STOCK_OVERLAP and "的" not in counted:
+                return True
+        return False
+
+    def _stock_asked(self, text: str) -> str:
+        """What a count of the city as a whole asks for: 台资企业 of 广州一共有多少家台资企业,
+        where nothing but the city narrows the thing counted."""
+        match = _STOCK_COUNT.match(text)
+        if not match:
+            return ""
+        place = match.group("place")
+        if not (place == "全市" or any(place.startswith(c) for c in self._report_cities)):
+            return ""
+        return match.group("noun")
 
     def _missing_detail(self, asked: _DetailsAsked, item: Item, several: bool = False) -> str:
         """The kind of detail asked for that the item does not give, if any. `several`: the
@@ -1915,6 +1947,8 @@ class ReportIndex:
         own_en = "|".join((item.text_en, *item.aliases_en)).lower()
         if asked.figure and not item.figures and not _ANY_FIGURE.search(item_text):
             return "number"  # how many Taiwanese live in Guangzhou: the item counts nothing
+        if asked.stock and not self._counts_whole(asked.stock, item):
+            return "number"  # 广州有多少台资企业: the item counts only those that signed
         if asked.guests and not item.people:
             return "name"  # 请了哪些嘉宾: the item names nobody
         if asked.place and not item.places and asked.place not in own + own_en:

@@ -782,3 +782,14 @@ def test_how_many_needs_an_item_with_a_figure(index: ReportIndex) -> None:
     # 乐居广州 is about living in Guangzhou, but counts nobody.
     assert index.search("How many Taiwanese live in Guangzhou?").reason == "detail: number"
     assert top(index, "台商大讲堂办了几期") == "integration-02"  # 全年10期
+
+
+def test_a_count_of_the_whole_city_needs_a_figure_of_the_whole(index: ReportIndex) -> None:
+    # The anniversary item counts the 3 台资企业 that signed, not the city's; 3家 bases are
+    # all of them (the figure counts the bases themselves).
+    for question in ("2023年广州有多少台资企业", "广州一共有多少家台资企业", "广州有多少台商"):
+        assert index.search(question).reason == "detail: number", question
+    assert top(index, "广州有几个台湾青年就业创业基地") == "youth-05"
+    # A count of something the question narrows (入驻, 报名) is no count of the city.
+    assert top(index, "台青创业基地入驻了多少团队") == "youth-05"
+    assert top(index, "几家台湾媒体来广州采访") == "story-01"
