@@ -468,6 +468,31 @@ def _courtesy_pattern(smalltalk: Iterable[str]) -> re.Pattern[str]:
     return re.compile(rf"^(?:{words}){stop}+|{stop}+(?:{words}){stop}*$", re.IGNORECASE)
 
 
+_OWN_PLANS = re.compile(r"(?:明年|下次|以后|将来)(?=我|想|要|打算|准备|也|毕业|暑假|寒假)")
+# Clauses that are all courtesy: a greeting with its particles (您好您好, 你好呀，打扰一下哈)
+# before the question, and thanks or a plea after it (感谢感谢, 谢谢您耐心解答, 辛苦了).
+_GREETING_CLAUSE = re.compile(
+    r"^(?:(?:你好|您好|哈喽|嗨|早上好|上午好|下午好|晚上好|打扰一下|打扰了|打扰|不好意思|冒昧问一下)"
+    r"[呀啊哈哦呢啦了]*)+$"
+)
+_THANKS_CLAUSE = re.compile(r"^(?:谢谢|感谢|多谢|辛苦|先谢|劳驾|麻烦(?:您|你)?(?:了|啦|帮忙|帮我))")
+_CLAUSE_END = re.compile(r"[，,。！!？?；;~～]+")
+
+
+def _without_courtesy_clauses(text: str) -> str:
+    """The message without its leading greeting clauses and trailing thanks clauses, as long
+    as something is left: a message that is only thanks stays as it is (small talk)."""
+    clauses = [c for c in _CLAUSE_END.split(text) if c.strip()]
+    start, end = 0, len(clauses)
+    while start < end - 1 and _GREETING_CLAUSE.match(clauses[start].strip()):
+        start += 1
+    while end - 1 > start and _THANKS_CLAUSE.match(clauses[end - 1].strip()):
+        end -= 1
+    if (start, end) == (0, len(clauses)):
+        return text
+    return "，".join(clauses[start:end])
+
+
 def half_sound_pairs(units: Sequence[str], sounds: Sequence[str]) -> list[str]:
     """For each pair of neighbouring units, two grams: the first as written with the second
     by sound, and the first by sound with the second as written. A homophone typo keeps one
@@ -1205,7 +1230,7 @@ class ReportIndex:
         script = detect_script(cleaned)
         text_whole = normalize(cleaned)
         # "……有多少人参加？谢谢。": the greeting or thanks around a question is no part of it.
-        text = normalize(self._courtesy.sub("", cleaned)) or text_whole
+        text = normalize(_without_courtesy_clauses(self._courtesy.sub("", cleaned))) or text_whole
         months: set[int] = set()
         years = {int(y) for y in _YEAR_PATTERN.findall(text)}
         text = _YEAR_PATTERN.sub("", text)
@@ -1849,7 +1874,8 @@ class ReportIndex:
 
     def _details_asked(self, query: Query) -> _DetailsAsked | None:
         """What details the question asks for, read once per question; None for none."""
-        text = query.normalized
+        # 我女儿明年想在福州读初中: the asker's own plans ask nothing of the future.
+        text = _OWN_PLANS.sub("", query.normalized)
         lowered = " ".join(english_words(query.cleaned))
 
         def asks(pattern: re.Pattern[str], kind: str) -> str:

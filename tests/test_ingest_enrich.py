@@ -747,3 +747,36 @@ def test_the_lead_is_over_the_next_thing_not_another_telling_of_the_same(
     result = raw_fuzhou.search("兩岸龍舟賽有幾支臺灣隊伍參加？")
     assert result.best is not None and "台湾队伍5支" in result.best.item.text
     assert raw_fuzhou.twins[raw_fuzhou.positions[result.best.item.id]]
+
+
+def test_courtesy_clauses_around_a_wordy_question_are_no_part_of_it(
+    raw_fuzhou: ReportIndex,
+) -> None:
+    question = (
+        "您好您好，我是一名实习记者，想了解一下2025年福州给台湾年轻人创业的基地一共有几个、"
+        "里面入驻了多少团队、一年办了多少场活动这些情况，如果方便的话请您帮我整理一下，辛苦了"
+    )
+    content = raw_fuzhou.parse(question).content
+    assert "辛苦" not in content and "您好" not in content
+    assert "感谢" not in raw_fuzhou.parse("台胞看病有什么便利，麻烦帮忙查一下，感谢感谢").content
+    # Thanks alone is small talk, not an empty question.
+    assert raw_fuzhou.search("谢谢").reason == "smalltalk"
+    result = raw_fuzhou.search(question)
+    assert result.best is not None and "217个" in result.best.item.text
+
+
+def test_the_askers_own_plans_ask_nothing_of_the_future(raw_fuzhou: ReportIndex) -> None:
+    result = raw_fuzhou.search(
+        "你好呀，打扰一下哈，我女儿明年想在福州读初中，我们是台胞家庭，不知道你们那边有没有"
+        "提到台胞孩子上学的相关规定，还有看病方面有没有什么便利，麻烦帮忙查一下，感谢感谢"
+    )
+    assert result.best is not None and "就医" in result.best.item.text
+    assert raw_fuzhou.search("创客松明年什么时候报名？").kind == "none"
+
+
+def test_a_hotline_answers_whom_to_call(raw_fuzhou: ReportIndex) -> None:
+    result = raw_fuzhou.search(
+        "您好，请问在福州生活的台胞如果遇到法律上的麻烦或者想咨询政策，有没有一个统一的地方"
+        "可以去或者打电话问？不知道有没有类似的服务机构，谢谢您耐心解答"
+    )
+    assert result.best is not None and "热线" in result.best.item.text
