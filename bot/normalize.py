@@ -146,11 +146,36 @@ _IRREGULAR_PAST = {
 }  # fmt: skip
 
 
+# British spellings the dictionary (CC-CEDICT, in American spelling) would not know.
+_BRITISH_ROOTS = re.compile(
+    r"^(organi|recogni|reali|speciali|mobili|publici|prioriti|utili|symboli|finali|summari|"
+    r"locali|moderni|internationali|civili|digiti|industriali|visuali)s(e|ed|es|ing|ation|ations)$"
+)
+_OUR_NOT_OR = ("four", "your", "hour", "pour", "flour", "sour", "devour")
+
+
+def _american(word: str) -> str:
+    """centre → center, honour → honor, organise → organize, programme → program."""
+    if word.startswith("programme"):
+        return "program" + word.removeprefix("programme")
+    if (root := _BRITISH_ROOTS.match(word)) is not None:
+        return f"{root[1]}z{root[2]}"
+    for british, american in (("tre", "ter"), ("tres", "ters")):
+        if len(word) > 5 and word.endswith(british) and word[-len(british) - 1] in "nae":
+            return word[: -len(british)] + american  # centre, theatre, metres; not genre
+    for british, american in (("our", "or"), ("ours", "ors"), ("oured", "ored")):
+        stem = word.removesuffix(british)
+        whole = stem + "our"
+        if word.endswith(british) and len(stem) > 2 and not whole.endswith(("tour", *_OUR_NOT_OR)):
+            return stem + american  # honour, colours, favoured; not tour, hours
+    return word
+
+
 def english_stem(word: str) -> str:
     """Plural to singular and -ed/-ing to the stem, enough for matching (businesses →
     business, cities → city, visited → visit, telling → tell, took → take); a possessive
     goes first."""
-    word = word.removesuffix("'s")
+    word = _american(word.removesuffix("'s"))
     if word in _IRREGULAR_PAST:
         return _IRREGULAR_PAST[word]
     if len(word) > 6 and word.endswith("ing"):

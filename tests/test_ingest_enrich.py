@@ -780,3 +780,14 @@ def test_a_hotline_answers_whom_to_call(raw_fuzhou: ReportIndex) -> None:
         "可以去或者打电话问？不知道有没有类似的服务机构，谢谢您耐心解答"
     )
     assert result.best is not None and "热线" in result.best.item.text
+
+
+def test_english_award_winner_and_british_spelling(raw_shenzhen: ReportIndex) -> None:
+    # The award's item names who got it (获…奖): "winner" is no detail it lacks.
+    award = raw_shenzhen.search("Best Documentary Short award winner?")
+    assert award.best is not None and "最佳纪录短片奖" in award.best.item.text
+    centre = raw_shenzhen.search(
+        "Hi, I'm a Taiwanese student thinking of moving to Shenzhen, could you tell me whether "
+        "the city has any kind of one-stop service centre for people like me?"
+    )
+    assert centre.best is not None and "一站式" in centre.best.item.text

@@ -793,3 +793,20 @@ def test_a_count_of_the_whole_city_needs_a_figure_of_the_whole(index: ReportInde
     # A count of something the question narrows (入驻, 报名) is no count of the city.
     assert top(index, "台青创业基地入驻了多少团队") == "youth-05"
     assert top(index, "几家台湾媒体来广州采访") == "story-01"
+
+
+@pytest.mark.parametrize(
+    ("british", "american"),
+    [
+        ("centre", "center"),
+        ("honours", "honor"),
+        ("organised", "organized"),
+        ("programme", "program"),
+    ],
+)
+def test_british_spelling_meets_the_dictionarys(british: str, american: str) -> None:
+    from bot.normalize import english_stem
+
+    assert english_stem(british) == english_stem(american)
+    for word in ("tour", "hours", "your", "genre", "detour"):
+        assert english_stem(word) == word.removesuffix("s")  # left alone
