@@ -72,6 +72,7 @@ SECTION_ALONE_CUTOFF = 0.35
 SECTION_ALONE_SHARE = 0.5
 SECTION_ALONE_GAP = 0.1
 SECTION_ALONE_LEAD = 0.05
+PEOPLE_TOPIC_SHARE = 0.6
 TOPIC_ALONE = 0.9
 TOPIC_LEAD = 0.1
 SECTION_EVIDENCE_MAX = 2
@@ -2069,6 +2070,11 @@ class ReportIndex:
         named = [self._report_numbers[r] for r in reports if r in self._report_numbers]
         return np.isin(self.report_of, named)
 
+    def _names_people(self, section: Section) -> bool:
+        """Whether most of a topic's items name someone (the leaders' visits)."""
+        items = section.all_items()
+        return sum(bool(item.people) for item in items) >= PEOPLE_TOPIC_SHARE * len(items)
+
     def _topic_asked(self, query: Query, scores: np.ndarray) -> Section | None:
         """The topic a set question names by the topic's own words, when those words explain
         the question at least as well as any single item does."""
@@ -2104,7 +2110,15 @@ class ReportIndex:
             coverage = np.where(worded, coverage, 0.0)
         best = int(np.argmax(coverage))
         best_item = float(scores.max()) if scores.size else 0.0
-        marked = bool(_AREA_NAMED.search(query.normalized))
+        # "哪些领导来过": leaders are asked of the topic whose items name people (the visits),
+        # unless the question names someone or some event (岭南行总闭营有边啲领导嚟咗).
+        marked = bool(_AREA_NAMED.search(query.normalized)) or (
+            query.wants_set
+            and best_item < ANSWER_CUTOFF
+            and self._asks_people(query)
+            and not self._people_in(query)
+            and self._names_people(self.section_list[best])
+        )
         if query.wants_set:
             # A wordy set question ("……拿到的奖项和荣誉全部列一下") covers less of itself, but a
             # topic that alone explains it, well ahead of every other, is still the one asked.

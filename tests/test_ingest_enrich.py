@@ -791,3 +791,13 @@ def test_english_award_winner_and_british_spelling(raw_shenzhen: ReportIndex) ->
         "the city has any kind of one-stop service centre for people like me?"
     )
     assert centre.best is not None and "一站式" in centre.best.item.text
+
+
+def test_which_leaders_came_asks_for_the_topic_of_visits(raw_zhuhai: ReportIndex) -> None:
+    # No item explains 领导来关心过 well; the topic whose items name people is the one asked.
+    result = raw_zhuhai.search("2025年有哪些领导来关心过珠海的对台工作？")
+    assert result.kind == "list" and result.section is not None
+    assert result.section.title.startswith("各级领导")
+    # Leaders at one named event are that event's, not the whole topic.
+    event = raw_zhuhai.search("第六届珠台青年论坛有哪些领导出席？")
+    assert event.section is None
