@@ -93,6 +93,8 @@ WORDY_LEAD_RATIO = 1.4
 # Evidence (in rarest-pair units) that makes a wordy question's best item its closest answer
 # without a lead over the next.
 STRONG_EVIDENCE = 5.0
+# Two lone characters side by side in at most this many items are a word of the report's.
+REPORT_PAIR_ITEMS = 2
 # A run of at least this many characters of the question found in one item only.
 UNIQUE_PHRASE_MIN = 4
 # A set question about a phrase several items share (岭南行): the phrase's share of the question.
@@ -1469,6 +1471,19 @@ class ReportIndex:
             matched[start:end, holders] = np.maximum(matched[start:end, holders], 1.0)
         return self._coverage(matched, weights, general)
 
+    def _join_report_pairs(self, units: list[str], weights: list[float], words: list[int]) -> None:
+        """Two lone common characters that stand together in a few items (新设 of 全市新设台资
+        企业) are a word of the report's, whatever a general dictionary splits them into."""
+        size = Counter(words)
+        for i in range(len(units) - 1):
+            lone = size[words[i]] == size[words[i + 1]] == 1 and words[i] != words[i + 1]
+            if not lone or max(weights[i], weights[i + 1]) >= 1.0:
+                continue  # a whole word already, or one that weighs fully anyway
+            posting = self.chars.postings.get(_pair(units[i], units[i + 1]))
+            if posting is not None and len(posting[0]) <= REPORT_PAIR_ITEMS:
+                weights[i] = weights[i + 1] = 1.0
+                words[i + 1] = words[i]
+
     def _join_mixed_words(self, units: list[str], weights: list[float], words: list[int]) -> None:
         """Make each domain word of Chinese and Latin (大V) found in `units` one whole word."""
         for mixed in self._mixed_words:
@@ -1494,6 +1509,7 @@ class ReportIndex:
             piece_units = units_of(piece)
             weights, piece_words = self._general.analyse(piece_units, self.vocabulary)
             self._join_mixed_words(piece_units, weights, piece_words)
+            self._join_report_pairs(piece_units, weights, piece_words)
             units += piece_units
             general += weights
             words += [number * WORDS_PER_PIECE + word for word in piece_words]

@@ -801,3 +801,16 @@ def test_which_leaders_came_asks_for_the_topic_of_visits(raw_zhuhai: ReportIndex
     # Leaders at one named event are that event's, not the whole topic.
     event = raw_zhuhai.search("第六届珠台青年论坛有哪些领导出席？")
     assert event.section is None
+
+
+def test_two_lone_characters_the_report_has_together_are_its_word(
+    raw_zhuhai: ReportIndex, raw_fuzhou: ReportIndex
+) -> None:
+    # A general dictionary splits 新设 and the name 黄建勋 into common characters; side by side
+    # in one item, they are that item's words.
+    new_firms = raw_zhuhai.search("2025年珠海新设了多少家台资企业？")
+    assert new_firms.best is not None and "新设台资企业42家" in new_firms.best.item.text
+    named = raw_fuzhou.search("黄建勋是谁")
+    assert named.best is not None and "黄建勋" in named.best.item.text
+    # His company's products are no detail of the item that names him.
+    assert raw_fuzhou.search("黄建勋的公司是做什么产品的？").kind == "none"
