@@ -328,6 +328,10 @@ _GIVEN_NUMBER = re.compile(r"(?<![第0-9])([0-9]{2,})(?![0-9]|版|届|期|周年
 _VERSION = re.compile(r"([0-9]+(?:\.[0-9]+)?|(?<=第)[一二三四五六七八九十])版")
 # A question after a name: only an item that quotes one (《哩贺，朋友》, “台商大讲堂”) answers it.
 _ASKS_NAME = re.compile(r"叫什么名字|叫什么|叫咩名|题目是什么|名称是什么|片名|什么名字")
+# An item that says where something was held, though its place is no known name (在松山湖举办).
+_SAYS_WHERE = re.compile(
+    r"在[\u4e00-\u9fff]{2,10}?(?:举办|举行|召开|开幕|启动|揭牌|开展)|[\u4e00-\u9fff]{2}[镇县乡](?![长委])"
+)
 # 在哪些平台 asks which platforms, not where.
 _ASKS_PLACE = re.compile(
     r"在哪(?!些|个平台|个网站)|在什么地方|什么地方|哪个地方|地点|喺边|边度|哪里(?:举|办|开|启)"
@@ -523,6 +527,20 @@ def english_office(office: str) -> str:
     """An office in English, where its last word is known (市长 → mayor, 市委台办主任 →
     director); else as it is."""
     return next((en for en, zh in _ENGLISH_OFFICES.items() if office.endswith(zh)), office)
+
+
+def _roles_in_context(role: str, organizations: Iterable[str]) -> list[str]:
+    """A role as written, and whole where it names its organisation only by kind: 协会会长 in
+    an item about 东莞台商协会 is 东莞台商协会会长."""
+    if not role:
+        return []
+    whole = [
+        organization + role[size:]
+        for organization in organizations
+        for size in range(min(len(role) - 1, len(organization)), 1, -1)
+        if organization.endswith(role[:size]) and organization != role[:size]
+    ]
+    return [role, *whole[:1]]
 
 
 def _holds(role: str, office: str) -> bool:
@@ -973,8 +991,8 @@ class ReportIndex:
         self._roles_of: dict[str, set[str]] = defaultdict(set)
         for item in self.items:
             for person in item.people:
-                if person.role:
-                    self._roles_of[item.report_id].add(self.canonical(normalize(person.role)))
+                for role in _roles_in_context(person.role, item.organizations):
+                    self._roles_of[item.report_id].add(self.canonical(normalize(role)))
         self._roles = set().union(*self._roles_of.values())
         self._role_endings = {role[-1] for role in self._roles}
         self._english_vocab = list(self.words.postings)
@@ -1994,7 +2012,12 @@ class ReportIndex:
             return "number"  # 广州有多少台资企业: the item counts only those that signed
         if asked.guests and not item.people:
             return "name"  # 请了哪些嘉宾: the item names nobody
-        if asked.place and not item.places and asked.place not in own + own_en:
+        if (
+            asked.place
+            and not item.places
+            and asked.place not in own + own_en
+            and not _SAYS_WHERE.search(item.text)
+        ):
             return "place"  # 在哪里举办的: the item names no place
         word = asked.word
         if word and not any(

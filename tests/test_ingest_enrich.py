@@ -814,3 +814,24 @@ def test_two_lone_characters_the_report_has_together_are_its_word(
     assert named.best is not None and "黄建勋" in named.best.item.text
     # His company's products are no detail of the item that names him.
     assert raw_fuzhou.search("黄建勋的公司是做什么产品的？").kind == "none"
+
+
+@pytest.fixture(scope="module")
+def raw_dongguan(tmp_path_factory: pytest.TempPathFactory) -> ReportIndex:
+    return ingested_alone(tmp_path_factory.mktemp("dg"), "fiction5", "2024-dongguan-report.txt")
+
+
+def test_a_role_named_by_its_kind_is_the_items_organisations(raw_dongguan: ReportIndex) -> None:
+    # 协会会长蔡明谦 in the item on 东莞台商协会: the report names that association's president.
+    result = raw_dongguan.search("东莞台商协会会长系边个？")
+    assert result.best is not None and "蔡明谦" in result.best.item.text
+
+
+def test_an_item_that_says_where_answers_where_without_a_known_place(
+    raw_dongguan: ReportIndex,
+) -> None:
+    # 在松山湖举办: no administrative name, but a place all the same; so is 长安镇.
+    held = raw_dongguan.search("第五届莞台智能制造产业对接会在哪里举办？")
+    assert held.best is not None and "松山湖" in held.best.item.text
+    town = raw_dongguan.search("莞台青创汇在哪个镇")
+    assert town.best is not None and "长安镇" in town.best.item.text
