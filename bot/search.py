@@ -105,6 +105,9 @@ PHRASE_SET_SHARE = 0.75
 EVIDENCE_MIN = 0.5166
 # ...unless the question quotes at least this many characters of the item verbatim.
 QUOTED_MIN = 4
+# Or a run this long of a question at most QUOTED_RUN_EXTRA characters longer.
+QUOTED_RUN = 6
+QUOTED_RUN_EXTRA = 4
 # A phrase only one item has, making this share of the question, makes it the closest item.
 PHRASE_SHARE_CLOSEST = 0.6
 # An English question matched through Chinese candidates is less certain than through English.
@@ -2475,7 +2478,14 @@ class ReportIndex:
         """Whether the question's words are a phrase of the item as it stands (今日头条: common
         words, but the item's own name for a thing)."""
         content = query.content.replace(" ", "")
-        return len(content) >= QUOTED_MIN and content in self.item_text[index]
+        if len(content) >= QUOTED_MIN and content in self.item_text[index]:
+            return True
+        # Or the most of it, a long run (对台工作会议 of 东莞对台工作会议开): the item's name for
+        # the thing, though the city is said too.
+        text, size = self.item_text[index], QUOTED_RUN
+        return len(content) <= size + QUOTED_RUN_EXTRA and any(
+            content[start : start + size] in text for start in range(len(content) - size + 1)
+        )
 
     def _ranked_result(
         self, query: Query, scores: np.ndarray, limit: int, phrase_item: int = -1

@@ -835,3 +835,11 @@ def test_an_item_that_says_where_answers_where_without_a_known_place(
     assert held.best is not None and "松山湖" in held.best.item.text
     town = raw_dongguan.search("莞台青创汇在哪个镇")
     assert town.best is not None and "长安镇" in town.best.item.text
+
+
+def test_the_items_own_long_phrase_is_content_however_common_its_words(
+    raw_dongguan: ReportIndex,
+) -> None:
+    # 对台工作会议: every word common in Chinese at large, but six characters of the item's.
+    result = raw_dongguan.search("東莞對台工作會議是什麼時候開的？")
+    assert result.best is not None and "全市对台工作会议" in result.best.item.text
