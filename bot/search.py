@@ -479,6 +479,21 @@ def _courtesy_pattern(smalltalk: Iterable[str]) -> re.Pattern[str]:
 
 
 _OWN_PLANS = re.compile(r"(?:明年|下次|以后|将来)(?=我|想|要|打算|准备|也|毕业|暑假|寒假)")
+# A clause about the asker (我是厦门一所大学的研究生, 我先生是台商), with no question in it.
+_ASKER_CLAUSE = re.compile(
+    r"^(?:我|我们|本人|我先生|我太太|我老婆|我老公|我爱人|我儿子|我女儿|我朋友|我同事)(?:是|在|来自)"
+)
+_QUESTION_MARK = re.compile(r"吗|什么|哪|多少|几|怎么|有没有|是否|谁|[?？]")
+
+
+def _without_asker(text: str) -> str:
+    clauses = re.split(r"([，,。！!？?；;])", text)
+    kept = [
+        c for c in clauses if not (_ASKER_CLAUSE.match(c.strip()) and not _QUESTION_MARK.search(c))
+    ]
+    return "".join(kept)
+
+
 # Clauses that are all courtesy: a greeting with its particles (您好您好, 你好呀，打扰一下哈)
 # before the question, and thanks or a plea after it (感谢感谢, 谢谢您耐心解答, 辛苦了).
 _GREETING_CLAUSE = re.compile(
@@ -1292,6 +1307,8 @@ class ReportIndex:
         text = " ".join(text.split())
         smalltalk = text_whole in self._smalltalk or bool(_ABOUT_THE_BOT.search(text_whole))
         other_place = next((p for p in self._other_places if p and p in text), None)
+        if other_place and other_place not in self.canonical(normalize(_without_asker(cleaned))):
+            other_place = None  # 我是厦门一所大学的研究生: where the asker is from, not asked
         if other_place is None and (said := set(english_words(cleaned))):
             # Xiamen, Shenzhen: another place named in English, by its pinyin.
             other_place = next((p for p, sound in self._other_place_sounds if sound in said), None)

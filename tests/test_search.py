@@ -810,3 +810,9 @@ def test_british_spelling_meets_the_dictionarys(british: str, american: str) -> 
     assert english_stem(british) == english_stem(american)
     for word in ("tour", "hours", "your", "genre", "detour"):
         assert english_stem(word) == word.removesuffix("s")  # left alone
+
+
+def test_where_the_asker_is_from_is_no_place_asked_about(index: ReportIndex) -> None:
+    asker = index.search("我是厦门一所大学的研究生，想问一下广州的台商大讲堂2023年办了几期？")
+    assert asker.reason != "other place: 厦门" and top(index, "台商大讲堂办了几期") in ids(asker)
+    assert index.search("厦门的台商大讲堂2023年办了几期？").reason == "other place: 厦门"
