@@ -119,7 +119,7 @@ UNIQUE_PHRASE_POSTINGS = 64
 UNIQUE_PHRASE_MARGIN = 0.15
 # How far another city's report must lead the home city's for a question naming no city to be
 # answered from it.
-HOME_MARGIN = 0.05
+HOME_MARGIN = 0.1
 # This many items tied for the best score: a single answer would be an arbitrary one.
 VAGUE_TIES = 4
 # How alike a given name's syllable must sound to a report person's, across romanisations

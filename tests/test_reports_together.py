@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.render import render_answer, render_item
 from bot.report import KnowledgeBase, load_knowledge_base
 from bot.search import ReportIndex
@@ -142,3 +143,24 @@ def test_an_office_is_held_only_in_the_report_the_question_names(index: ReportIn
     # 深圳's report names its association's president; 广州's never does.
     assert index.search("广州台协会长是谁").reason.startswith("unnamed office holder")
     assert index.search("深圳台协会长是谁").kind != "none"
+
+
+@pytest.fixture(scope="module")
+def beside_ingested(tmp_path_factory: pytest.TempPathFactory) -> ReportIndex:
+    """The Guangzhou data with the fictional 深圳 report ingested next to it, untouched."""
+    folder = tmp_path_factory.mktemp("beside")
+    shutil.copytree(DATA / "reports", folder / "reports")
+    shutil.copytree(DATA / "source", folder / "source")
+    shutil.copy(DATA / "lexicon.yaml", folder / "lexicon.yaml")
+    source = folder / "source" / "2024-shenzhen-report.txt"
+    shutil.copy(DATA / "eval" / "fiction" / source.name, source)
+    assert main(["ingest", str(source), "-o", str(folder / "reports" / "sz.yaml")]) == 0
+    return ReportIndex(load_knowledge_base(folder))
+
+
+def test_a_near_tie_with_another_city_is_the_home_citys(beside_ingested: ReportIndex) -> None:
+    # Both cities launched a Taiwan students' internship; the question names none: Guangzhou's,
+    # which 深圳's matches only a little better, is the one meant.
+    result = beside_ingested.search("台湾大学生实习活动在哪启动的")
+    assert result.best is not None and result.best.item.id == "youth-02"
+    assert result.elsewhere
