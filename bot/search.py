@@ -479,6 +479,9 @@ def _courtesy_pattern(smalltalk: Iterable[str]) -> re.Pattern[str]:
 
 
 _OWN_PLANS = re.compile(r"(?:明年|下次|以后|将来)(?=我|想|要|打算|准备|也|毕业|暑假|寒假)")
+_COMPARED = re.compile(
+    r"“[^”]*”|「[^」]*」|(?:类似|類似|像|好像|如同)[^，。？?,]{0,14}?(?:的|嘅|那样|那樣|一样|一樣|这样|這樣)"
+)
 # A clause about the asker (我是厦门一所大学的研究生, 我先生是台商), with no question in it.
 _ASKER_CLAUSE = re.compile(
     r"^(?:我|我们|本人|我先生|我太太|我老婆|我老公|我爱人|我儿子|我女儿|我朋友|我同事)(?:是|在|来自)"
@@ -1313,7 +1316,8 @@ class ReportIndex:
             # Xiamen, Shenzhen: another place named in English, by its pinyin.
             other_place = next((p for p, sound in self._other_place_sounds if sound in said), None)
         # Before aliases: 台协 → 广州市台资企业协会 must not make a question name Guangzhou.
-        named = self._reports_named(text_whole, years)
+        # 深圳有没有类似“乐居广州”的补贴: the city inside what it is compared with is not asked.
+        named = self._reports_named(normalize(_COMPARED.sub("，", cleaned)), years)
 
         english: list[str] = []
         if not has_cjk(cleaned) and re.search("[a-z]", cleaned.lower()):

@@ -164,3 +164,17 @@ def test_a_near_tie_with_another_city_is_the_home_citys(beside_ingested: ReportI
     result = beside_ingested.search("台湾大学生实习活动在哪启动的")
     assert result.best is not None and result.best.item.id == "youth-02"
     assert result.elsewhere
+
+
+def test_a_city_inside_what_is_compared_is_not_the_city_asked(
+    beside_ingested: ReportIndex,
+) -> None:
+    # 深圳 is asked about; 乐居广州 and 广州台商大讲堂 are only what it is compared with.
+    compared = (
+        "深圳有没有类似“乐居广州”的台湾青年租金补贴？",
+        "深圳有冇类似广州台商大讲堂嘅活动㗎？",
+    )
+    for question in compared:
+        result = beside_ingested.search(question)
+        assert not any(hit.item.report_id == "gz2023" for hit in result.hits), question
+    assert beside_ingested.search("乐居广州是什么").best is not None
