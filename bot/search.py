@@ -490,6 +490,7 @@ _QUESTION_MARK = re.compile(r"吗|什么|哪|多少|几|怎么|有没有|是否|
 
 
 def _without_asker(text: str) -> str:
+    """The message without its clauses about the asker (see _ASKER_CLAUSE)."""
     clauses = re.split(r"([，,。！!？?；;])", text)
     kept = [
         c for c in clauses if not (_ASKER_CLAUSE.match(c.strip()) and not _QUESTION_MARK.search(c))
@@ -1200,7 +1201,7 @@ class ReportIndex:
         by_name: dict[str, set[int]] = defaultdict(set)
         for index, item in enumerate(self.items):
             for name in _QUOTED_NAME.findall(item.text):
-                if len(name) > 4:
+                if len(name) > 4:  # three characters or more inside the marks
                     by_name[name].add(index)
         twins: list[set[int]] = [set() for _ in self.items]
         for indexes in by_name.values():

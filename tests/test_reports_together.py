@@ -51,12 +51,17 @@ topics:
 """
 
 
-@pytest.fixture(scope="module")
-def two_reports(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    folder = tmp_path_factory.mktemp("data")
+def copy_of_the_data(folder: Path) -> Path:
+    """The shipped reports, sources and lexicon, in `folder` to add another report to."""
     shutil.copytree(DATA / "reports", folder / "reports")
     shutil.copytree(DATA / "source", folder / "source")
     shutil.copy(DATA / "lexicon.yaml", folder / "lexicon.yaml")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def two_reports(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    folder = copy_of_the_data(tmp_path_factory.mktemp("data"))
     (folder / "reports" / "sz2024.yaml").write_text(SECOND_REPORT, encoding="utf-8")
     return load_knowledge_base(folder)
 
@@ -148,10 +153,7 @@ def test_an_office_is_held_only_in_the_report_the_question_names(index: ReportIn
 @pytest.fixture(scope="module")
 def beside_ingested(tmp_path_factory: pytest.TempPathFactory) -> ReportIndex:
     """The Guangzhou data with the fictional 深圳 report ingested next to it, untouched."""
-    folder = tmp_path_factory.mktemp("beside")
-    shutil.copytree(DATA / "reports", folder / "reports")
-    shutil.copytree(DATA / "source", folder / "source")
-    shutil.copy(DATA / "lexicon.yaml", folder / "lexicon.yaml")
+    folder = copy_of_the_data(tmp_path_factory.mktemp("beside"))
     source = folder / "source" / "2024-shenzhen-report.txt"
     shutil.copy(DATA / "eval" / "fiction" / source.name, source)
     assert main(["ingest", str(source), "-o", str(folder / "reports" / "sz.yaml")]) == 0
