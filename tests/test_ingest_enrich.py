@@ -843,3 +843,13 @@ def test_the_items_own_long_phrase_is_content_however_common_its_words(
     # 对台工作会议: every word common in Chinese at large, but six characters of the item's.
     result = raw_dongguan.search("東莞對台工作會議是什麼時候開的？")
     assert result.best is not None and "全市对台工作会议" in result.best.item.text
+
+
+def test_a_themes_words_belong_to_the_topic_of_that_theme(raw_dongguan: ReportIndex) -> None:
+    # Publicity items often say 台青, but 台青 names the youth topic, not the publicity one:
+    # "支持台湾青年的举措有哪些" must not list the publicity topic.
+    sections = {section.id: section for section in raw_dongguan.section_list}
+    assert "台青" in sections["youth"].aliases_zh
+    assert "台青" not in sections["story"].aliases_zh
+    result = raw_dongguan.search("东莞支持台湾青年的举措有哪些，全部列出")
+    assert result.section is None or result.section.id != "story"

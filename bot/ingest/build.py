@@ -88,11 +88,15 @@ def _add_topic_words(topics: list[dict[str, Any]], city: str | None) -> None:
         members, [(item["text"], item.get("keywords", ())) for item in items], places
     )
     themes = theme_words(members, [item["text"] for item in items])
-    for section, words, (theme_zh, theme_en) in zip(sections, found, themes, strict=True):
-        # Another topic's heading names its own topic (台青 in 支持台青筑梦圆梦).
+    for index, (section, words, (theme_zh, theme_en)) in enumerate(
+        zip(sections, found, themes, strict=True)
+    ):
+        # Another topic's heading names its own topic (台青 in 支持台青筑梦圆梦), and so do
+        # the words of its theme (台青 is the youth topic's, however often publicity says it).
         others = [s["title"] for s in sections if s is not section]
+        owned = {w for j, (zh, _) in enumerate(themes) if j != index for w in zh} - set(theme_zh)
         words += [w for w in theme_zh if w not in words]
-        words = [w for w in words if not any(w in title for title in others)]
+        words = [w for w in words if not any(w in title for title in others) and w not in owned]
         if aliases := {k: v for k, v in (("zh", words), ("en", theme_en)) if v}:
             section["aliases"] = aliases
 
