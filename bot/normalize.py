@@ -99,9 +99,11 @@ def clean_text(text: str, limit: int | None = MAX_QUERY_CHARS) -> str:
 
 
 def detect_script(text: str) -> Script:
-    """Which script a person writes in, to answer in the same one."""
+    """Which script a person writes in, to answer in the same one. Judged by characters
+    alone: the Taiwan phrase tables would call Simplified 文件 or 影片 Traditional, since
+    they turn them into 文档 and 电影."""
     if _CJK_CHAR.search(text):
-        return "hant" if to_simplified(text) != text else "hans"
+        return "hant" if _converter("t2s").convert(text) != text else "hans"
     if re.search(r"[A-Za-z]", text):
         return "latin"
     return "none"

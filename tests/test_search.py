@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from bot.normalize import MAX_QUERY_CHARS, normalize
+from bot.normalize import MAX_QUERY_CHARS, detect_script, normalize
 from bot.render import render_answer
 from bot.report import KnowledgeBase
 from bot.search import CoverageIndex, ReportIndex, SearchResult
@@ -67,6 +67,13 @@ def test_traditional_chinese_with_taiwan_vocabulary(
     assert result.query.script == "hant"
     assert ids(result) == ids(index.search(simplified))
     assert top(index, traditional) == expected
+
+
+@pytest.mark.parametrize("question", ["市台办出过什么文件", "有没有拍过讲台商的影片", "软件叫什么"])
+def test_simplified_with_taiwan_words_is_answered_in_simplified(question: str) -> None:
+    # 文件, 影片 and 软件 are Simplified words that the Taiwan phrase tables rewrite.
+    assert detect_script(question) == "hans"
+    assert detect_script("請問有沒有補助") == "hant"
 
 
 @pytest.mark.parametrize(
