@@ -150,6 +150,8 @@ class Lexicon:
     stopwords: tuple[str, ...] = ()
     home_city: str = ""  # the city whose office the bot speaks for (see lexicon.yaml)
     english: dict[str, tuple[str, ...]] = field(default_factory=dict)  # domain terms in English
+    # An everyday word and the words reports use for it (片子: 纪录片, 宣传片).
+    everyday: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class KnowledgeBase:
@@ -260,6 +262,7 @@ LEXICON_FIELDS = {
     "stopwords": FieldSpec("list[str]"),
     "home_city": FieldSpec("str"),
     "english": FieldSpec("mapping"),
+    "everyday": FieldSpec("mapping"),
 }
 TYPE_NAMES = {
     "str": "a text",
@@ -590,6 +593,7 @@ def _load_lexicon(doc: LocatedDocument) -> Lexicon | None:
     aliases = _texts_by_key(doc, "aliases", "variants")
     english = _texts_by_key(doc, "english", "English names")
     answers = _texts_by_key(doc, "detail_answers", "words an item gives the detail in")
+    everyday = _texts_by_key(doc, "everyday", "words reports use for it")
     if doc.errors:
         return None
     return Lexicon(
@@ -603,6 +607,7 @@ def _load_lexicon(doc: LocatedDocument) -> Lexicon | None:
         money_words=tuple(doc.data.get("money_words") or ()),
         detail_words=tuple(doc.data.get("detail_words") or ()),
         detail_answers=answers,
+        everyday=everyday,
         generic_words=tuple(doc.data.get("generic_words") or ()),
         smalltalk=tuple(doc.data.get("smalltalk") or ()),
         stopwords=tuple(doc.data.get("stopwords") or ()),

@@ -113,6 +113,7 @@ PHRASE_SHARE_CLOSEST = 0.6
 # An English question matched through Chinese candidates is less certain than through English.
 BRIDGE_FACTOR = 0.9
 READINGS_KEPT = 64
+CITY_IMPLIED = 0.5  # an item of a city's report says that city, if less than by naming it
 WORDS_PER_PIECE = 1_000_000  # word numbers of a question's pieces never meet
 SECTION_SHARES_KEPT = 20_000
 UNIQUE_PHRASE_POSTINGS = 64
@@ -1010,6 +1011,14 @@ class ReportIndex:
         self._mixed_words = [
             tuple(units_of(w)) for w in self.vocabulary if any(c.isascii() for c in w)
         ]
+        # Everyday words (片子, 发钱) and the words reports use for them (纪录片, 补贴).
+        self._everyday = {
+            self.canonical(normalize(word)): [normalize(form) for form in forms]
+            for word, forms in lexicon.everyday.items()
+        }
+        self._everyday_pattern = self._compile_words(self._everyday)
+        self._everyday_items: dict[str, np.ndarray] = {}
+        self._city_pattern = self._compile_words(self._report_cities)
         self._roles_of: dict[str, set[str]] = defaultdict(set)
         for item in self.items:
             for person in item.people:
@@ -1582,14 +1591,45 @@ class ReportIndex:
             for i in range(len(units) - 1)
             if words[i] != words[i + 1] and min(size[words[i]], size[words[i + 1]]) > 1
         }
+        matches = self.chars.matches(grams, weak)
+        self._match_implied_words(content, matches)
         reading = _Reading(
-            list(units), general, joins, importance, self.chars.matches(grams, weak),
-            weak=frozenset(weak),
+            list(units), general, joins, importance, matches, weak=frozenset(weak)
         )  # fmt: skip
         if len(self._readings) >= READINGS_KEPT:
             self._readings.clear()
         self._readings[content] = reading
         return reading
+
+    def _match_implied_words(self, content: str, matches: np.ndarray) -> None:
+        """Words of the question that items say in other words count as theirs, in `matches`:
+        an everyday word (片子, 发钱) is the item's word reports use for it (纪录片, 补贴), and
+        the city of a report (东莞) is said by every item of it, named there or not."""
+        offset = 0
+        for piece in content.split():
+            spans = [unit.span() for unit in _UNIT_PATTERN.finditer(piece)]
+            for pattern, holders_of, value in (
+                (self._everyday_pattern, self._everyday_holders, 1.0),
+                (self._city_pattern, self._city_holders, CITY_IMPLIED),
+            ):
+                for found in pattern.finditer(piece):
+                    inside = [
+                        k for k, (s, _) in enumerate(spans) if found.start() <= s < found.end()
+                    ]
+                    rows = slice(offset + inside[0], offset + inside[-1] + 1)
+                    holders = holders_of(found.group(0))
+                    matches[rows, holders] = np.maximum(matches[rows, holders], value)
+            offset += len(spans)
+
+    def _everyday_holders(self, word: str) -> np.ndarray:
+        holders = self._everyday_items.get(word)
+        if holders is None:
+            holders = self._everyday_items[word] = self._holding(self._everyday.get(word, []))
+        return holders
+
+    def _city_holders(self, city: str) -> np.ndarray:
+        reports = self._report_cities.get(city, set())
+        return np.array([item.report_id in reports for item in self.items], dtype=bool)
 
     def content_scores(self, query: Query) -> np.ndarray:
         if query.english:

@@ -853,3 +853,25 @@ def test_a_themes_words_belong_to_the_topic_of_that_theme(raw_dongguan: ReportIn
     assert "台青" not in sections["story"].aliases_zh
     result = raw_dongguan.search("东莞支持台湾青年的举措有哪些，全部列出")
     assert result.section is None or result.section.id != "story"
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("东莞有没有做台湾人能用的手机软件", "莞台通"),  # 手机软件: the item's App
+        ("东莞拍过台商的片子没，叫啥", "纪录片"),  # 片子: its 纪录片
+    ],
+)
+def test_everyday_words_meet_the_words_reports_use(
+    raw_dongguan: ReportIndex, question: str, said: str
+) -> None:
+    result = raw_dongguan.search(question)
+    assert result.kind == "single" and result.best is not None
+    assert said in result.best.item.text
+
+
+def test_the_reports_city_is_said_by_every_item_of_it(raw_dongguan: ReportIndex) -> None:
+    # The subsidy item never says 东莞; the mayor's visit does, and mentions 设备更新 too.
+    result = raw_dongguan.search("去年东莞有没有给台企发钱换机器")
+    assert result.best is not None and "技改补贴" in result.best.item.text
+    assert "东莞" not in result.best.item.text

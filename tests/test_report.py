@@ -265,6 +265,11 @@ def test_lexicon_english_names_error(data: Path) -> None:
     the_error(errors_of(data), LEXICON, line, "english.台办", "must be a list of texts")
 
 
+def test_lexicon_everyday_words_error(data: Path) -> None:
+    line = edit(data, "  片子: [纪录片,", "  片子: 纪录片\n  x: [纪录片,", "lexicon.yaml")
+    the_error(errors_of(data), LEXICON, line, "everyday.片子", "must be a list of texts")
+
+
 def test_lexicon_unknown_key(data: Path) -> None:
     line = edit(data, "set_words: [", "set_wrods: [", "lexicon.yaml")
     the_error(errors_of(data), LEXICON, line, "unknown key 'set_wrods'", "allowed keys")

@@ -823,3 +823,9 @@ def test_where_the_asker_is_from_is_no_place_asked_about(index: ReportIndex) -> 
     asker = index.search("我是厦门一所大学的研究生，想问一下广州的台商大讲堂2023年办了几期？")
     assert asker.reason != "other place: 厦门" and top(index, "台商大讲堂办了几期") in ids(asker)
     assert index.search("厦门的台商大讲堂2023年办了几期？").reason == "other place: 厦门"
+
+
+def test_an_everyday_word_meets_the_word_the_report_uses(index: ReportIndex) -> None:
+    # The item says 新媒体, never 公众号.
+    result = index.search("市台办的公众号得过奖吗")
+    assert result.kind == "single" and ids(result)[0] == "awards-06"
