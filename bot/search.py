@@ -254,6 +254,9 @@ _AFTER_NAME = re.compile(
 )
 NAME_WEIGHT = 0.9  # a name is rare in Chinese at large; 林业, 高质 are not names
 # "Which ones" of a counted set (哪七个单位, 分别是哪几家): only an item that lists them answers.
+# What's, I'm, don't: the word before the contraction decides whether it is filler.
+_CONTRACTION = re.compile(r"(?:'s|'re|'m|'d|'ll|'ve|n't)$")
+_ONE_EACH = re.compile(r"(?<![0-9])(1|一)(篇|家|个|项|部|位|名|所|件)")
 _WHICH_ONES = re.compile(
     r"(?:哪|边)(?:[0-9]+|[一二三四五六七八九十两几])(?:个|家|位|名|项|所|条|部|篇|场|座|件|种|地方)"
     r"|分别(?:是|系|叫|为|有)|哪些(?:单位|地方|企业|寺庙|媒体|(?:获奖)?项目|作品)"
@@ -334,7 +337,7 @@ _VERSION = re.compile(r"([0-9]+(?:\.[0-9]+)?|(?<=第)[一二三四五六七八�
 _ASKS_NAME = re.compile(r"叫什么名字|叫什么|叫咩名|题目是什么|名称是什么|片名|什么名字")
 # An item that says where something was held, though its place is no known name (在松山湖举办).
 _SAYS_WHERE = re.compile(
-    r"在[\u4e00-\u9fff]{2,10}?(?:举办|举行|召开|开幕|启动|揭牌|开展)|[\u4e00-\u9fff]{2}[镇县乡](?![长委])"
+    r"在[\u4e00-\u9fff]{2,10}?(?:举办|举行|召开|开幕|启动|揭牌|开展|设立|成立|挂牌|落户|建成)|[\u4e00-\u9fff]{2}[镇县乡](?![长委])"
 )
 # 在哪些平台 asks which platforms, not where.
 _ASKS_PLACE = re.compile(
@@ -418,6 +421,15 @@ def learned_key(question: str) -> str:
 def units_of(text: str) -> list[str]:
     """Split normalised text into matching units: one CJK character, or one a-z/0-9 run."""
     return _UNIT_PATTERN.findall(text)
+
+
+def _names_several(text: str) -> bool:
+    """Whether an item names things one by one: in a list (A、B) or one count each
+    (1篇获评…，1篇获…)."""
+    if "、" in text:
+        return True
+    counters = [counter for _, counter in _ONE_EACH.findall(text)]
+    return any(counters.count(counter) > 1 for counter in set(counters))
 
 
 def _ordinals(text: str) -> set[int]:
@@ -1017,7 +1029,8 @@ class ReportIndex:
             for word, forms in lexicon.everyday.items()
         }
         self._everyday_pattern = self._compile_words(self._everyday)
-        self._everyday_items: dict[str, np.ndarray] = {}
+        self._everyday_items: dict[str, np.ndarray] = {}  # filled as questions use them
+        self._city_items: dict[str, np.ndarray] = {}
         self._city_pattern = self._compile_words(self._report_cities)
         self._roles_of: dict[str, set[str]] = defaultdict(set)
         for item in self.items:
@@ -1363,7 +1376,7 @@ class ReportIndex:
                     months.add(_EN_MONTHS[word])
                 elif word.isdigit() and len(word) == 4:
                     years.add(int(word))
-                elif word not in self._english_stop:
+                elif _CONTRACTION.sub("", word) not in self._english_stop:
                     english.extend(self._english_pieces(word))
             text = ""
         return Query(
@@ -1628,8 +1641,12 @@ class ReportIndex:
         return holders
 
     def _city_holders(self, city: str) -> np.ndarray:
-        reports = self._report_cities.get(city, set())
-        return np.array([item.report_id in reports for item in self.items], dtype=bool)
+        holders = self._city_items.get(city)
+        if holders is None:
+            reports = self._report_cities.get(city, set())
+            holders = np.array([item.report_id in reports for item in self.items], dtype=bool)
+            self._city_items[city] = holders
+        return holders
 
     def content_scores(self, query: Query) -> np.ndarray:
         if query.english:
@@ -2065,7 +2082,7 @@ class ReportIndex:
             rf"{re.escape(asked.besides)}、|、{re.escape(asked.besides)}", item.text
         ):
             return "which ones"  # 除了TVBS还有哪些: the item names TVBS alone
-        if not several and asked.which_ones and "、" not in item.text:
+        if not several and asked.which_ones and not _names_several(item.text):
             return "which ones"  # 那3家台资企业分别是哪几家: the item counts them, names none
         # The item's own words include its aliases: a question an admin taught it (an exported
         # fix) may ask for such a detail.

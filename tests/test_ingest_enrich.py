@@ -875,3 +875,33 @@ def test_the_reports_city_is_said_by_every_item_of_it(raw_dongguan: ReportIndex)
     result = raw_dongguan.search("去年东莞有没有给台企发钱换机器")
     assert result.best is not None and "技改补贴" in result.best.item.text
     assert "东莞" not in result.best.item.text
+
+
+@pytest.fixture(scope="module")
+def raw_foshan(tmp_path_factory: pytest.TempPathFactory) -> ReportIndex:
+    return ingested_alone(tmp_path_factory.mktemp("fs"), "fiction6", "2025-foshan-report.txt")
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # 在顺德职业技术学院设立 says where, as 在…举办 does.
+        ("佛台青年技能学堂设在哪所学校，教些什么课？", "顺德职业技术学院"),
+        # 1篇获评…，1篇获…: the item names the awards one by one, with no 、 between them.
+        ("市委台办的对台调研成果拿了哪几个奖？", "3篇对台调研成果获奖"),
+        # 補助 (补贴) meets the item's 资助; 幾年 asks for a figure (30周年); 管道 is 渠道/通道.
+        ("請問佛山對臺灣青年創業有沒有補助？最多可以拿多少？", "创业资助"),
+        ("佛山的台商協會成立幾年了？有沒有辦慶祝活動？", "成立30周年庆典"),
+        ("請問在佛山的臺胞看病有沒有比較方便的管道？", "绿色通道"),
+    ],
+)
+def test_details_and_words_of_the_foshan_report(
+    raw_foshan: ReportIndex, question: str, said: str
+) -> None:
+    result = raw_foshan.search(question)
+    assert result.kind == "single" and result.best is not None, result.reason
+    assert said in result.best.item.text
+
+
+def test_a_contracted_question_word_is_filler(raw_foshan: ReportIndex) -> None:
+    assert "what" not in raw_foshan.parse("What's the weather like in Taipei today?").english
