@@ -893,6 +893,8 @@ def raw_foshan(tmp_path_factory: pytest.TempPathFactory) -> ReportIndex:
         ("請問佛山對臺灣青年創業有沒有補助？最多可以拿多少？", "创业资助"),
         ("佛山的台商協會成立幾年了？有沒有辦慶祝活動？", "成立30周年庆典"),
         ("請問在佛山的臺胞看病有沒有比較方便的管道？", "绿色通道"),
+        # Cantonese 后生仔 is 青年 and 俾 is 给; 开公司 is what the report calls 创办企业.
+        ("台湾后生仔喺佛山开公司，政府有冇资助俾㗎？", "创业资助"),
     ],
 )
 def test_details_and_words_of_the_foshan_report(
@@ -905,3 +907,12 @@ def test_details_and_words_of_the_foshan_report(
 
 def test_a_contracted_question_word_is_filler(raw_foshan: ReportIndex) -> None:
     assert "what" not in raw_foshan.parse("What's the weather like in Taipei today?").english
+
+
+def test_a_theme_another_heading_is_about_is_that_sections(raw_foshan: ReportIndex) -> None:
+    # The party items say 领导小组 and 市领导, but 各级领导… is the visits topic's heading.
+    sections = {section.id: section for section in raw_foshan.section_list}
+    assert "考察" in sections["visits"].aliases_zh
+    assert "考察" not in sections["party"].aliases_zh
+    result = raw_foshan.search("各级领导来佛山考察过哪些地方？")
+    assert result.section is not None and result.section.id == "visits"

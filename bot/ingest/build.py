@@ -87,7 +87,9 @@ def _add_topic_words(topics: list[dict[str, Any]], city: str | None) -> None:
     found = topic_words(
         members, [(item["text"], item.get("keywords", ())) for item in items], places
     )
-    themes = theme_words(members, [item["text"] for item in items])
+    themes = theme_words(
+        members, [item["text"] for item in items], [section["title"] for section in sections]
+    )
     for index, (section, words, (theme_zh, theme_en)) in enumerate(
         zip(sections, found, themes, strict=True)
     ):

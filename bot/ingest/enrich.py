@@ -766,19 +766,26 @@ _ENGLISH_FILLER = frozenset({"the", "for", "and", "of", "telling"})
 
 
 def theme_words(
-    sections: Sequence[Sequence[int]], texts: Sequence[str]
+    sections: Sequence[Sequence[int]], texts: Sequence[str], headings: Sequence[str] = ()
 ) -> list[tuple[list[str], list[str]]]:
     """For each section (its items, as positions in `texts`), the words of the themes (at most
     two) that most of its items speak of and few others do, in Chinese and in English: items
     that say 获评 and 奖 make an awards topic, asked for as 荣誉 or "honours" too, whatever its
-    heading says."""
+    heading says. A theme another section's heading is about is that section's, unless this
+    one's heading is about nothing else: party items say 领导小组, but 各级领导… are the visits."""
     from bot.normalize import to_simplified
 
+    about = [next(iter(theme_commands(h)), ("", ""))[0] for h in headings] or [""] * len(sections)
     found: list[tuple[list[str], list[str]]] = []
-    for members in sections:
+    for index, members in enumerate(sections):
         inside = set(members)
         ranked = []
-        for words, _, english in THEMES:
+        taken = {c for j, c in enumerate(about) if j != index and c and about[index]} - {
+            about[index]
+        }
+        for words, command, english in THEMES:
+            if command in taken:
+                continue
             speaks = [any(word in text for word in words) for text in texts]
             share = sum(speaks[i] for i in inside) / max(len(inside), 1)
             others = sum(1 for i, said in enumerate(speaks) if said and i not in inside)
