@@ -80,6 +80,7 @@ SECTION_EVIDENCE_MAX = 2
 # report has", quoted in full but framed as such.
 CLOSEST_FLOOR = 0.4
 CLOSEST_LEAD = 0.1
+DETAIL_TELLING_MARGIN = 0.1  # as close as another telling of one thing scores
 CLOSEST_EVIDENCE = 1.0  # in rarest-pair units, as EVIDENCE_MIN
 # A wordy question ("我朋友是台湾来的……想问问报告里有没有提到") covers little of itself with any
 # item, however squarely it names one: its story about the asker is content no item has. When
@@ -1923,7 +1924,13 @@ class ReportIndex:
     def _answer(self, query: Query, limit: int) -> SearchResult:
         result = self._search(query, limit)
         other_years = [y for y in query.years if y not in self.report_years]
-        if missing := self._detail_missing_from(query, result):
+        missing = self._detail_missing_from(query, result)
+        if missing and (telling := self._telling_with_the_detail(query, result)):
+            # Another telling of the same thing, as good a match, gives the detail asked (the
+            # anniversary's own item counts the guests; the visit to it does not).
+            others = tuple(h for h in (*result.hits, *result.related) if h is not telling)
+            return replace(result, hits=(telling,), related=others[:3])
+        if missing:
             # The items are about the thing asked, but not the detail: say so, offer them.
             near = tuple(replace(hit, why=("near miss",)) for hit in result.hits[:3])
             return SearchResult(
@@ -1941,6 +1948,22 @@ class ReportIndex:
             reason = f"other year: {min(other_years)}"
             return SearchResult(query, "none", suggestions=self.suggest(query), reason=reason)
         return result
+
+    def _telling_with_the_detail(self, query: Query, result: SearchResult) -> Hit | None:
+        if result.kind != "single" or not result.hits:
+            return None
+        asked = self._details_asked(query)
+        if asked is None:
+            return None
+        best = result.hits[0].score
+        return next(
+            (
+                hit for hit in result.related
+                if hit.score >= best - DETAIL_TELLING_MARGIN
+                and not self._missing_detail(asked, hit.item)
+            ),
+            None,
+        )  # fmt: skip
 
     def _city_index_for(self, reports: frozenset[str]) -> ReportIndex | None:
         """The index of the one city whose reports the question names, if it has one."""

@@ -895,6 +895,9 @@ def raw_foshan(tmp_path_factory: pytest.TempPathFactory) -> ReportIndex:
         ("請問在佛山的臺胞看病有沒有比較方便的管道？", "绿色通道"),
         # Cantonese 后生仔 is 青年 and 俾 is 给; 开公司 is what the report calls 创办企业.
         ("台湾后生仔喺佛山开公司，政府有冇资助俾㗎？", "创业资助"),
+        # The visit to the anniversary quotes its name; the anniversary's own item, scoring
+        # almost as well, counts the guests asked for.
+        ("台商协会30周年那个庆典啥时候搞的？来了多少人？", "近1200人出席"),
     ],
 )
 def test_details_and_words_of_the_foshan_report(
@@ -916,3 +919,10 @@ def test_a_theme_another_heading_is_about_is_that_sections(raw_foshan: ReportInd
     assert "考察" not in sections["party"].aliases_zh
     result = raw_foshan.search("各级领导来佛山考察过哪些地方？")
     assert result.section is not None and result.section.id == "visits"
+
+
+def test_news_of_a_month_asks_for_the_months_items(raw_foshan: ReportIndex) -> None:
+    # 动态 and 大事 name nothing; the party item that says 对台工作 is one of three.
+    result = raw_foshan.search("12月佛山对台方面有什么大事？")
+    assert result.kind == "list" and len(result.hits) == 3
+    assert all(hit.item.date and hit.item.date.month == 12 for hit in result.hits)
