@@ -320,6 +320,12 @@ _STOCK_COUNT = re.compile(
     r"(?:多少|几多|几)(?:个|家|间|所|名|位)?(?P<noun>[\u4e00-\u9fff]{2,10}?)(?:呢|啊|呀)?$"
 )
 STOCK_OVERLAP = 0.7
+_ENGLISH_STOCK = re.compile(
+    r"^how many (?P<noun>[a-z' -]+?) (?:(?:are there|are|live|living|reside|work|working) )*"
+    r"in (?P<place>[a-z]+(?: [a-z]+)??)(?: city)?(?: now| today| currently| in total)?$"
+)
+_ENGLISH_PEOPLE = {"taiwanese", "compatriots", "people", "residents", "compatriot"}
+_ENGLISH_FIRMS = {"businesses", "companies", "firms", "enterprises", "factories"}
 _ENGLISH_WHO = re.compile(r"\bwho(?:'s| is| was)(?: the| a)?(?: current)? ([a-z]+)\b")
 # English offices by the Chinese the report's roles would end in.
 _ENGLISH_OFFICES = {
@@ -875,13 +881,13 @@ class ReportIndex:
                 # The city as people write it: 广州, and its lexicon variants (穗, 羊城 …).
                 forms = [city, *(normalize(v) for v in lexicon.aliases.get(report.city, ()))]
                 # …and in English: its English name, or its pinyin (深圳 → shenzhen).
-                forms.append(normalize(report.city_en) or "".join(map(pinyin_of, city)))
+                forms += self._city_sounds(report)
                 for form in forms:
                     if form:
                         self._report_cities[form].add(report.id)
-        self._other_places = tuple(
-            sorted({normalize(p) for p in lexicon.other_places} - set(self._report_cities), key=len)
-        )
+        # The home city is a place too: with none of its reports loaded, it is another place.
+        named = {normalize(p) for p in (*lexicon.other_places, lexicon.home_city) if p}
+        self._other_places = tuple(sorted(named - set(self._report_cities), key=len))
         places = [place for place in self._other_places if place]
         readings = pinyin_readings(frozenset(char for place in places for char in place))
         self._other_place_sounds = [
@@ -960,7 +966,7 @@ class ReportIndex:
             for r in kb.reports
             for word in english_words(f"{r.title_en} {r.city_en}")
             if not word.isdigit()
-        } | {self._city_sound(r) for r in kb.reports if r.city}  # an ingested 深圳: shenzhen
+        } | {sound for r in kb.reports if r.city for sound in self._city_sounds(r)}  # shenzhen
         self._names_by_sound: dict[str, list[str]] = defaultdict(list)
         for name in self.people:
             if has_cjk(name) and 2 <= len(name) <= 4:
@@ -1801,12 +1807,24 @@ class ReportIndex:
             return ""
         squeezed = key.replace(" ", "")
         city = next(
-            (r.city for r in self.kb.reports if r.city and self._city_sound(r) in squeezed), ""
+            (
+                r.city
+                for r in self.kb.reports
+                if r.city and any(sound in squeezed for sound in self._city_sounds(r))
+            ),
+            "",
         )
         return self.canonical(normalize(city + term))
 
-    def _city_sound(self, report: Report) -> str:
-        return normalize(report.city_en).replace(" ", "") or "".join(map(pinyin_of, report.city))
+    @staticmethod
+    def _city_sounds(report: Report) -> list[str]:
+        """A city as English writes it: its English name, else its pinyin in every reading
+        of its characters (佛山 is foshan, though 佛 alone reads fu first)."""
+        if english := normalize(report.city_en).replace(" ", ""):
+            return [english]
+        readings = pinyin_readings(frozenset(report.city))
+        options = [readings.get(char) or [pinyin_of(char)] for char in report.city]
+        return ["".join(sounds) for sounds in itertools.islice(itertools.product(*options), 16)]
 
     def _unmentioned_person(self, query: Query) -> str:
         """A person's name in the question that the report never mentions: not in its text,
@@ -2042,7 +2060,9 @@ class ReportIndex:
             place=_found(_ASKS_PLACE, text) or _found(_ASKS_PLACE_EN, query.cleaned.lower()),
             guests=bool(_ASKS_GUESTS.search(text) or _ASKS_GUESTS_EN.search(query.cleaned)),
             figure=query.wants_number,
-            stock=self._stock_asked(text) if query.wants_number else "",
+            stock=(self._stock_asked(text) or self._stock_asked_en(query.cleaned))
+            if query.wants_number
+            else "",
         )
         return asked if asked.any() else None
 
@@ -2069,6 +2089,16 @@ class ReportIndex:
         if not (place == "全市" or any(place.startswith(c) for c in self._report_cities)):
             return ""
         return match.group("noun")
+
+    def _stock_asked_en(self, question: str) -> str:
+        """The same in English: "How many Taiwanese live in Foshan?" counts the city's 台胞."""
+        match = _ENGLISH_STOCK.match(" ".join(english_words(question)))
+        if not match or match.group("place").replace(" ", "") not in self._report_cities:
+            return ""
+        said = set(match.group("noun").split())
+        if said & _ENGLISH_FIRMS:
+            return "台资企业"
+        return "台胞" if said & _ENGLISH_PEOPLE else ""
 
     def _missing_detail(self, asked: _DetailsAsked, item: Item, several: bool = False) -> str:
         """The kind of detail asked for that the item does not give, if any. `several`: the

@@ -926,3 +926,18 @@ def test_news_of_a_month_asks_for_the_months_items(raw_foshan: ReportIndex) -> N
     result = raw_foshan.search("12月佛山对台方面有什么大事？")
     assert result.kind == "list" and len(result.hits) == 3
     assert all(hit.item.date and hit.item.date.month == 12 for hit in result.hits)
+
+
+def test_a_city_in_english_is_read_in_any_reading_of_its_characters(
+    raw_foshan: ReportIndex,
+) -> None:
+    # 佛 alone reads fu first; the city is Foshan, and a count of its people is no figure
+    # of the hospital item's (5家医院).
+    result = raw_foshan.search("How many Taiwanese people live in Foshan?")
+    assert result.kind == "none" and result.reason == "detail: number"
+
+
+def test_the_home_city_is_another_place_when_none_of_its_reports_is_loaded(
+    raw_foshan: ReportIndex,
+) -> None:
+    assert raw_foshan.search("广州出台了哪些惠台政策").reason == "other place: 广州"
