@@ -80,6 +80,7 @@ SECTION_EVIDENCE_MAX = 2
 # report has", quoted in full but framed as such.
 CLOSEST_FLOOR = 0.4
 CLOSEST_LEAD = 0.1
+TITLE_SAID_MIN = 4  # characters of a heading that, said whole, name the topic
 DETAIL_TELLING_MARGIN = 0.1  # as close as another telling of one thing scores
 CLOSEST_EVIDENCE = 1.0  # in rarest-pair units, as EVIDENCE_MIN
 # A wordy question ("我朋友是台湾来的……想问问报告里有没有提到") covers little of itself with any
@@ -2286,7 +2287,10 @@ class ReportIndex:
         best_item = float(scores.max()) if scores.size else 0.0
         # "哪些领导来过": leaders are asked of the topic whose items name people (the visits),
         # unless the question names someone or some event (岭南行总闭营有边啲领导嚟咗).
-        marked = bool(_AREA_NAMED.search(query.normalized)) or (
+        marked = (
+            bool(_AREA_NAMED.search(query.normalized))
+            or self._says_title(query, self.section_list[best])
+        ) or (
             query.wants_set
             and best_item < ANSWER_CUTOFF
             and self._asks_people(query)
@@ -2320,6 +2324,13 @@ class ReportIndex:
         ):
             return None
         return self.section_list[best]
+
+    def _says_title(self, query: Query, section: Section) -> bool:
+        """Whether the question says the topic's heading (佛山出台了哪些惠及台胞的政策措施:
+        the heading 惠及台胞政策措施), as the report's contents would list it."""
+        title = self.canonical(normalize(section.title)).replace("的", "")
+        said = self.canonical(query.normalized).replace("的", "")
+        return len(title) >= TITLE_SAID_MIN and title in said
 
     def _topic_bound(self, content: str) -> float:
         """An upper bound of `_section_coverage` for any topic, from which positions have a

@@ -941,3 +941,12 @@ def test_the_home_city_is_another_place_when_none_of_its_reports_is_loaded(
     raw_foshan: ReportIndex,
 ) -> None:
     assert raw_foshan.search("广州出台了哪些惠台政策").reason == "other place: 广州"
+
+
+def test_a_question_that_says_a_topics_heading_asks_for_the_topic(
+    raw_foshan: ReportIndex,
+) -> None:
+    # The policy item covers every word too, but the words are the heading 惠及台胞政策措施.
+    result = raw_foshan.search("佛山出台了哪些惠及台胞的政策措施？")
+    assert result.section is not None and result.section.id == "policy"
+    assert len(result.hits) == len(result.section.items)
