@@ -1948,6 +1948,10 @@ class ReportIndex:
             # Another telling of the same thing, as good a match, gives the detail asked (the
             # anniversary's own item counts the guests; the visit to it does not).
             others = tuple(h for h in (*result.hits, *result.related) if h is not telling)
+            if result.kind == "closest":
+                telling = replace(telling, why=("closest",))
+                near = tuple(h for h in (*result.hits, *result.near_misses) if h is not telling)
+                return replace(result, hits=(telling,), near_misses=near[:3])
             return replace(result, hits=(telling,), related=others[:3])
         if missing:
             # The items are about the thing asked, but not the detail: say so, offer them.
@@ -1969,7 +1973,7 @@ class ReportIndex:
         return result
 
     def _telling_with_the_detail(self, query: Query, result: SearchResult) -> Hit | None:
-        if result.kind != "single" or not result.hits:
+        if result.kind not in ("single", "closest") or not result.hits:
             return None
         asked = self._details_asked(query)
         if asked is None:
@@ -1977,7 +1981,7 @@ class ReportIndex:
         best = result.hits[0].score
         return next(
             (
-                hit for hit in result.related
+                hit for hit in (*result.related, *result.near_misses)
                 if hit.score >= best - DETAIL_TELLING_MARGIN
                 and not self._missing_detail(asked, hit.item)
             ),

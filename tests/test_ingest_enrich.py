@@ -898,6 +898,12 @@ def raw_foshan(tmp_path_factory: pytest.TempPathFactory) -> ReportIndex:
         # The visit to the anniversary quotes its name; the anniversary's own item, scoring
         # almost as well, counts the guests asked for.
         ("台商协会30周年那个庆典啥时候搞的？来了多少人？", "近1200人出席"),
+        # 舞狮 is the 醒狮 of Guangdong, 片子 its 纪录片; 求职对接会 meets 招聘会.
+        ("讲台湾年轻人学舞狮的那部片子一共拍了几集？", "4集纪录片"),
+        ("面向台湾年轻人的求职对接会办了几场？", "专场招聘会4场"),
+        ("给台商上政策课的讲座一年搞了多少次？", "佛山台商大讲堂"),
+        # The award of the film does not count its viewers; the film's own item does.
+        ("那个台湾仔学醒狮的纪录片咋样，多少人看了？", "播放量超过1500万次"),
     ],
 )
 def test_details_and_words_of_the_foshan_report(
