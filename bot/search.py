@@ -1625,36 +1625,38 @@ class ReportIndex:
     def _match_implied_words(self, content: str, matches: np.ndarray) -> None:
         """Words of the question that items say in other words count as theirs, in `matches`:
         an everyday word (片子, 发钱) is the item's word reports use for it (纪录片, 补贴), and
-        the city of a report (东莞) is said by every item of it, named there or not."""
+        the city of a report (东莞) is said by every item of it, named there, or half said."""
         offset = 0
         for piece in content.split():
             spans = [unit.span() for unit in _UNIT_PATTERN.finditer(piece)]
-            for pattern, holders_of, value in (
-                (self._everyday_pattern, self._everyday_holders, 1.0),
-                (self._city_pattern, self._city_holders, CITY_IMPLIED),
+            for pattern, implied in (
+                (self._everyday_pattern, self._everyday_match),
+                (self._city_pattern, self._city_match),
             ):
                 for found in pattern.finditer(piece):
                     inside = [
                         k for k, (s, _) in enumerate(spans) if found.start() <= s < found.end()
                     ]
-                    rows = slice(offset + inside[0], offset + inside[-1] + 1)
-                    holders = holders_of(found.group(0))
-                    matches[rows, holders] = np.maximum(matches[rows, holders], value)
+                    rows = matches[offset + inside[0] : offset + inside[-1] + 1]
+                    np.maximum(rows, implied(found.group(0)), out=rows)
             offset += len(spans)
 
-    def _everyday_holders(self, word: str) -> np.ndarray:
-        holders = self._everyday_items.get(word)
-        if holders is None:
-            holders = self._everyday_items[word] = self._holding(self._everyday.get(word, []))
-        return holders
+    def _everyday_match(self, word: str) -> np.ndarray:
+        """How each item says an everyday word: 1 where it has a word reports use for it."""
+        match = self._everyday_items.get(word)
+        if match is None:
+            holders = self._holding(self._everyday.get(word, []))
+            match = self._everyday_items[word] = holders.astype(np.float32)
+        return match
 
-    def _city_holders(self, city: str) -> np.ndarray:
-        holders = self._city_items.get(city)
-        if holders is None:
+    def _city_match(self, city: str) -> np.ndarray:
+        """How each item says a city: half, if the item is of that city's report."""
+        match = self._city_items.get(city)
+        if match is None:
             reports = self._report_cities.get(city, set())
             holders = np.array([item.report_id in reports for item in self.items], dtype=bool)
-            self._city_items[city] = holders
-        return holders
+            match = self._city_items[city] = holders.astype(np.float32) * CITY_IMPLIED
+        return match
 
     def content_scores(self, query: Query) -> np.ndarray:
         if query.english:
