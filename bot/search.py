@@ -510,6 +510,14 @@ _ASKER_CLAUSE = re.compile(
 _QUESTION_MARK = re.compile(r"吗|什么|哪|多少|几|怎么|有没有|是否|谁|[?？]")
 
 
+def _asking_clauses(text: str) -> str:
+    """The clauses of a message that ask something, when others only tell (平时看病不太懂这边
+    的流程，…请问佛山的医院有没有…？): the whole message if none or all of them ask."""
+    clauses = [c for c in re.split(r"(?<=[，,。！!？?；;])", text) if c.strip()]
+    asking = [c for c in clauses if _QUESTION_MARK.search(c)]
+    return "".join(asking) if asking else text
+
+
 def _without_asker(text: str) -> str:
     """The message without its clauses about the asker (see _ASKER_CLAUSE)."""
     clauses = re.split(r"([，,。！!？?；;])", text)
@@ -2042,9 +2050,12 @@ class ReportIndex:
         # 我女儿明年想在福州读初中: the asker's own plans ask nothing of the future.
         text = _OWN_PLANS.sub("", query.normalized)
         lowered = " ".join(english_words(query.cleaned))
+        # 平时看病不太懂这边的流程，…请问有没有专门照顾台胞的服务: a detail word in what the
+        # asker tells (流程) is not asked for.
+        asked_text = _OWN_PLANS.sub("", normalize(_asking_clauses(query.cleaned)))
 
         def asks(pattern: re.Pattern[str], kind: str) -> str:
-            return _found(pattern, text) or next(
+            return _found(pattern, asked_text) or next(
                 (w for w in self._english_details[kind] if w in lowered), ""
             )
 
