@@ -1550,6 +1550,9 @@ class ReportIndex:
             matched[position, holders] = np.maximum(matched[position, holders], 1.0)
         for start, end, holders in self._bridged_phrases(words):
             matched[start:end, holders] = np.maximum(matched[start:end, holders], 1.0)
+        for position, word in enumerate(words):
+            if word in self._report_cities and word.isascii():  # Dongguan: 东莞, said by its items
+                np.maximum(matched[position], self._city_match(word), out=matched[position])
         return self._coverage(matched, weights, general)
 
     def _join_report_pairs(self, units: list[str], weights: list[float], words: list[int]) -> None:

@@ -962,3 +962,14 @@ def test_a_question_that_says_a_topics_heading_asks_for_the_topic(
     result = raw_foshan.search("佛山出台了哪些惠及台胞的政策措施？")
     assert result.section is not None and result.section.id == "policy"
     assert len(result.hits) == len(result.section.items)
+
+
+def test_the_city_in_english_is_said_by_every_item_of_its_report(
+    raw_shenzhen: ReportIndex,
+) -> None:
+    # The park's item never says 深圳 alone; "Shenzhen" is no reason to prefer a visit that does.
+    result = raw_shenzhen.search(
+        "How many Taiwanese youth startup teams are based in the Shenzhen-Taiwan youth "
+        "innovation park?"
+    )
+    assert result.best is not None and result.best.item.id == "youth-03"
