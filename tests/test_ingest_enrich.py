@@ -973,3 +973,10 @@ def test_the_city_in_english_is_said_by_every_item_of_its_report(
         "innovation park?"
     )
     assert result.best is not None and result.best.item.id == "youth-03"
+
+
+def test_what_is_it_called_names_nothing_the_item_must_have(raw_fuzhou: ReportIndex) -> None:
+    # 叫什么名字 asks for a name (a quoted one, which the policy item has), not for 名字.
+    result = raw_fuzhou.search("2025年福州出台的惠台政策叫什么名字？")
+    assert result.kind == "single" and result.best is not None
+    assert result.best.item.id == "policy-01"
