@@ -980,3 +980,18 @@ def test_what_is_it_called_names_nothing_the_item_must_have(raw_fuzhou: ReportIn
     result = raw_fuzhou.search("2025年福州出台的惠台政策叫什么名字？")
     assert result.kind == "single" and result.best is not None
     assert result.best.item.id == "policy-01"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("台湾老乡在福州住宿有没有资助？", "policy-03"),  # 住宿, 资助: the item's 租房, 补贴
+        ("台胞可以当居委会干部吗？", "integration-03"),  # 居委会: 社区
+        ("岛内新闻从业者来榕参访后出了多少篇稿件？", "story-01"),  # 新闻从业者: 记者
+    ],
+)
+def test_everyday_words_of_the_fuzhou_questions(
+    raw_fuzhou: ReportIndex, question: str, expected: str
+) -> None:
+    result = raw_fuzhou.search(question)
+    assert result.best is not None and result.best.item.id == expected
