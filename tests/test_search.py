@@ -832,3 +832,8 @@ def test_an_everyday_word_meets_the_word_the_report_uses(index: ReportIndex) -> 
     # The item says 新媒体, never 公众号.
     result = index.search("市台办的公众号得过奖吗")
     assert result.kind == "single" and ids(result)[0] == "awards-06"
+
+
+def test_won_an_award_with_an_aspect_particle_is_an_award(index: ReportIndex) -> None:
+    # 拿了奖 is 拿奖 is 获奖; 视频 is what the report calls a 纪实片.
+    assert top(index, "有个讲广州台湾人的视频拿了奖是哪个") == "awards-02"
