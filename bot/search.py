@@ -1040,9 +1040,11 @@ class ReportIndex:
             tuple(units_of(w)) for w in self.vocabulary if any(c.isascii() for c in w)
         ]
         # Everyday words (片子, 发钱) and the words reports use for them (纪录片, 补贴).
+        # A word the aliases rewrite (台青 to 台湾青年) is the report's own word already.
         self._everyday = {
             self.canonical(normalize(word)): [normalize(form) for form in forms]
             for word, forms in lexicon.everyday.items()
+            if self._alias_map.get(normalize(word), normalize(word)) == normalize(word)
         }
         self._everyday_pattern = self._compile_words(self._everyday)
         self._everyday_items: dict[str, np.ndarray] = {}  # filled as questions use them
