@@ -1638,7 +1638,7 @@ class ReportIndex:
     def _match_implied_words(self, content: str, matches: np.ndarray) -> None:
         """Words of the question that items say in other words count as theirs, in `matches`:
         an everyday word (片子, 发钱) is the item's word reports use for it (纪录片, 补贴), and
-        the city of a report (东莞) is said by every item of it, named there, or half said."""
+        the city of a report (东莞) is half said by every item of it that does not name it."""
         offset = 0
         for piece in content.split():
             spans = [unit.span() for unit in _UNIT_PATTERN.finditer(piece)]
@@ -1988,6 +1988,8 @@ class ReportIndex:
         return result
 
     def _telling_with_the_detail(self, query: Query, result: SearchResult) -> Hit | None:
+        """Of the items nearly as good as a single or closest answer that lacks the detail
+        asked, the first that gives it."""
         if result.kind not in ("single", "closest") or not result.hits:
             return None
         asked = self._details_asked(query)
