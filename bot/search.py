@@ -80,6 +80,7 @@ SECTION_EVIDENCE_MAX = 2
 # report has", quoted in full but framed as such.
 CLOSEST_FLOOR = 0.4
 CLOSEST_LEAD = 0.1
+ENGLISH_GROUNDS = 2  # question words an English closest answer must match
 TITLE_SAID_MIN = 4  # characters of a heading that, said whole, name the topic
 DETAIL_TELLING_MARGIN = 0.1  # as close as another telling of one thing scores
 CLOSEST_EVIDENCE = 1.0  # in rarest-pair units, as EVIDENCE_MIN
@@ -1301,9 +1302,9 @@ class ReportIndex:
                 self.entities[key].append(index)
         for person in item.people:
             self.people[normalize(person.name)].append(index)
-            # A name with no English of its own is still written in pinyin (宋涛 → song tao).
-            name_en = person.name_en or pinyin_name(person.name)
-            if name_en:
+            # A name is written in pinyin too (宋涛 → song tao; 梁振英, Leung Chun-ying in
+            # the report's English, → liang zhenying).
+            for name_en in {person.name_en, pinyin_name(person.name)} - {""}:
                 self.people[" ".join(english_words(name_en))].append(index)
 
     # -- understanding the question
@@ -1517,6 +1518,15 @@ class ReportIndex:
         one position, matched by any pair of its two-character candidates, by a longer one
         whole, or by an item that has a known phrase it is part of; a word with no candidate
         stays unmatched and weighs as a word no item has."""
+        bridged = self._bridged_matches(words)
+        if bridged is None:
+            return np.zeros(len(self.items), dtype=np.float32)
+        return self._coverage(*bridged)
+
+    def _bridged_matches(
+        self, words: Sequence[str]
+    ) -> tuple[np.ndarray, list[float], list[float]] | None:
+        """For `_bridged_scores`: how each item matches each word, and the words' weights."""
         assert self.bridge is not None
         position_grams: list[list[str]] = []
         weights: list[float] = []
@@ -1545,7 +1555,7 @@ class ReportIndex:
             # "whether" are filler; "journalist" or "Lingnan" is something the report lacks.
             general.append(1.0 if grams or long else english_weight(word))
         if not position_grams:
-            return np.zeros(len(self.items), dtype=np.float32)
+            return None
         matched = self.chars.matches(position_grams)
         for position, forms in verbatim:
             holders = self._holding(forms)
@@ -1555,7 +1565,17 @@ class ReportIndex:
         for position, word in enumerate(words):
             if word in self._report_cities and word.isascii():  # Dongguan: 东莞, said by its items
                 np.maximum(matched[position], self._city_match(word), out=matched[position])
-        return self._coverage(matched, weights, general)
+        return matched, weights, general
+
+    def _english_words_matched(self, query: Query, item_index: int) -> int:
+        """How many of an English question's words the item matches, in its English or,
+        for an item without English, through the Chinese the words stand for."""
+        if self.untranslated[item_index] and self.bridge is not None:
+            bridged = self._bridged_matches(query.english)
+            return 0 if bridged is None else int((bridged[0][:, item_index] > 0).sum())
+        units = self._english_units(query.english)
+        grams = [self.words.grams_at(units, i) for i in range(len(units))]
+        return int((self.words.matches(grams)[:, item_index] > 0).sum()) if grams else 0
 
     def _join_report_pairs(self, units: list[str], weights: list[float], words: list[int]) -> None:
         """Two lone common characters that stand together in a few items (新设 of 全市新设台资
@@ -2678,6 +2698,10 @@ class ReportIndex:
             # A closest answer stands on at least a rarest pair's worth of evidence: 台湾 and
             # 城市 of "台湾的首府是哪个城市" are no reason to show anything.
             grounded = self.evidence(query, int(order[0])) >= CLOSEST_EVIDENCE * unit
+            if query.english:
+                # "What's the weather like in Taipei": weather is 夏令 of a summer camp, one
+                # word of three, and no reason to show it.
+                grounded = self._english_words_matched(query, int(order[0])) >= ENGLISH_GROUNDS
             if grounded and (
                 (best >= CLOSEST_FLOOR and best - second >= CLOSEST_LEAD)
                 or (best >= WORDY_FLOOR and int(order[0]) == phrase_item)

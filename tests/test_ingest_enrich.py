@@ -995,3 +995,10 @@ def test_everyday_words_of_the_fuzhou_questions(
 ) -> None:
     result = raw_fuzhou.search(question)
     assert result.best is not None and result.best.item.id == expected
+
+
+def test_an_english_closest_answer_stands_on_two_words_of_the_question(
+    raw_foshan: ReportIndex,
+) -> None:
+    # weather is 夏令 of the summer camp's 夏令营: one word of three, no closest answer.
+    assert raw_foshan.search("What's the weather like in Taipei today?").kind == "none"

@@ -846,3 +846,11 @@ def test_an_everyday_word_the_aliases_rewrite_is_left_to_them(kb: KnowledgeBase)
     with_it = ReportIndex(KnowledgeBase(kb.reports, lexicon))
     query = with_it.parse("台湾青年创业基地入驻了多少团队")
     assert (with_it.content_scores(query) == ReportIndex(kb).content_scores(query)).all()
+
+
+def test_a_name_in_pinyin_finds_a_person_the_english_writes_otherwise(
+    index: ReportIndex,
+) -> None:
+    # 梁振英 is Leung Chun-ying in the report's English; people also write Liang Zhenying.
+    result = index.search("Liang Zhenying interview when?")
+    assert result.kind == "single" and ids(result) == ["visits-01"]
