@@ -508,15 +508,16 @@ _COMPARED = re.compile(
 _ASKER_CLAUSE = re.compile(
     r"^(?:我|我们|本人|我先生|我太太|我老婆|我老公|我爱人|我儿子|我女儿|我朋友|我同事)(?:是|在|来自)"
 )
+_AFTER_CLAUSE = re.compile(r"(?<=[，,。！!？?；;])")
 _QUESTION_MARK = re.compile(r"吗|什么|哪|多少|几|怎么|有没有|是否|谁|[?？]")
 
 
 def _asking_clauses(text: str) -> str:
     """The clauses of a message that ask something, when others only tell (平时看病不太懂这边
     的流程，…请问佛山的医院有没有…？): the whole message if none or all of them ask."""
-    clauses = [c for c in re.split(r"(?<=[，,。！!？?；;])", text) if c.strip()]
+    clauses = [c for c in _AFTER_CLAUSE.split(text) if c.strip()]
     asking = [c for c in clauses if _QUESTION_MARK.search(c)]
-    return "".join(asking) if asking else text
+    return "".join(asking) if asking and len(asking) < len(clauses) else text
 
 
 def _without_asker(text: str) -> str:
@@ -2079,7 +2080,8 @@ class ReportIndex:
         lowered = " ".join(english_words(query.cleaned))
         # 平时看病不太懂这边的流程，…请问有没有专门照顾台胞的服务: a detail word in what the
         # asker tells (流程) is not asked for.
-        asked_text = _OWN_PLANS.sub("", normalize(_asking_clauses(query.cleaned)))
+        asking = _asking_clauses(query.cleaned)
+        asked_text = text if asking == query.cleaned else _OWN_PLANS.sub("", normalize(asking))
 
         def asks(pattern: re.Pattern[str], kind: str) -> str:
             return _found(pattern, asked_text) or next(
