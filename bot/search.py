@@ -886,13 +886,15 @@ class ReportIndex:
         # A city some loaded report is about is never "another place"; naming it (or a report's
         # year) points the question at that report.
         self._report_cities: dict[str, set[str]] = defaultdict(set)
+        # Read once here: pinyin_readings reads pypinyin's table afresh when not cached.
+        self._city_sounds_of = {r.id: self._city_sounds(r) for r in kb.reports if r.city}
         for report in kb.reports:
             if report.city:
                 city = normalize(report.city)
                 # The city as people write it: 广州, and its lexicon variants (穗, 羊城 …).
                 forms = [city, *(normalize(v) for v in lexicon.aliases.get(report.city, ()))]
                 # …and in English: its English name, or its pinyin (深圳 → shenzhen).
-                forms += self._city_sounds(report)
+                forms += self._city_sounds_of[report.id]
                 for form in forms:
                     if form:
                         self._report_cities[form].add(report.id)
@@ -977,7 +979,7 @@ class ReportIndex:
             for r in kb.reports
             for word in english_words(f"{r.title_en} {r.city_en}")
             if not word.isdigit()
-        } | {sound for r in kb.reports if r.city for sound in self._city_sounds(r)}  # shenzhen
+        } | {sound for sounds in self._city_sounds_of.values() for sound in sounds}  # shenzhen
         self._names_by_sound: dict[str, list[str]] = defaultdict(list)
         for name in self.people:
             if has_cjk(name) and 2 <= len(name) <= 4:
@@ -1847,7 +1849,7 @@ class ReportIndex:
             (
                 r.city
                 for r in self.kb.reports
-                if r.city and any(sound in squeezed for sound in self._city_sounds(r))
+                if r.city and any(sound in squeezed for sound in self._city_sounds_of[r.id])
             ),
             "",
         )
