@@ -2367,8 +2367,11 @@ class ReportIndex:
                 return None
         # Without 哪些 / "which", only a question that is all topic words ("讲好广州故事方面做了
         # 什么", "tell me about the publicity work") asks for the topic rather than an item.
-        elif float(coverage[best]) < TOPIC_ALONE or self._one_item_stands_out(
-            self.section_list[best], scores
+        # A lone character of the topic's (好 of 讲好, however often it is typed) names none.
+        elif (
+            float(coverage[best]) < TOPIC_ALONE
+            or not worded[best]
+            or self._one_item_stands_out(self.section_list[best], scores)
         ):
             return None
         return self.section_list[best]

@@ -854,3 +854,11 @@ def test_a_name_in_pinyin_finds_a_person_the_english_writes_otherwise(
     # 梁振英 is Leung Chun-ying in the report's English; people also write Liang Zhenying.
     result = index.search("Liang Zhenying interview when?")
     assert result.kind == "single" and ids(result) == ["visits-01"]
+
+
+@pytest.mark.parametrize("message", ["好好好", "好" * 4000])
+def test_a_topics_lone_character_typed_over_and_over_names_no_topic(
+    index: ReportIndex, message: str
+) -> None:
+    # 好 is a character of 讲好“广州故事”, not a word of it.
+    assert index.search(message).kind == "none"
