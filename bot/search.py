@@ -2042,9 +2042,12 @@ class ReportIndex:
         scores = self._adjusted(query, self.content_scores(query))
         home = self.in_named_reports(self._home_reports)
         best_home = float(scores.max(where=home, initial=0.0))
-        if float(scores.max(where=~home, initial=0.0)) > best_home + HOME_MARGIN:
-            return result
         home_result = self._home_index._answer(self._home_index.parse(query.original), limit)
+        # A topic of the home report, asked for with no city named ("市台办获得过哪些奖项"), is
+        # the home's: item scores across reports say nothing about which office is meant.
+        topic = home_result.section is not None
+        if not topic and float(scores.max(where=~home, initial=0.0)) > best_home + HOME_MARGIN:
+            return result
         if home_result.kind == "none":
             # Only other cities' items may answer it; else the home's refusal stands, offering
             # every report's topics.

@@ -180,3 +180,24 @@ def test_a_city_inside_what_is_compared_is_not_the_city_asked(
         result = beside_ingested.search(question)
         assert not any(hit.item.report_id == "gz2023" for hit in result.hits), question
     assert beside_ingested.search("乐居广州是什么").best is not None
+
+
+@pytest.fixture(scope="module")
+def beside_foshan(tmp_path_factory: pytest.TempPathFactory) -> ReportIndex:
+    """The Guangzhou data with the fictional 佛山 report ingested next to it, untouched."""
+    folder = copy_of_the_data(tmp_path_factory.mktemp("foshan"))
+    source = folder / "source" / "2025-foshan-report.txt"
+    shutil.copy(DATA / "eval" / "fiction6" / source.name, source)
+    assert main(["ingest", str(source), "-o", str(folder / "reports" / "fs.yaml")]) == 0
+    return ReportIndex(load_knowledge_base(folder))
+
+
+def test_a_topic_asked_with_no_city_is_the_home_citys(beside_foshan: ReportIndex) -> None:
+    # 佛山's awards items match "市台办…奖项" better word for word; the office meant is still
+    # the bot's own, and 佛山's report is pointed to.
+    result = beside_foshan.search("市台办获得过哪些奖项")
+    assert result.section is not None and result.section.id == "awards"
+    assert {h.item.report_id for h in result.hits} == {"gz2023"}
+    assert result.elsewhere == ("fs",)
+    named = beside_foshan.search("佛山市委台办获得过哪些奖项")
+    assert {h.item.report_id for h in named.hits} == {"fs"}
