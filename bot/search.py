@@ -1342,6 +1342,7 @@ class ReportIndex:
         text = _FESTIVAL.sub("", text)
         # the 10th forum: read before normalising joins the words
         ordinals = _ordinals(text) | {int(n) for n in _ENGLISH_ORDINAL.findall(cleaned.lower())}
+        plain = text  # before the aliases, which may take a place in (广州南沙 → 南沙)
         text = self.canonical(text)
         wants_set = bool(self._set_words.search(text))
         wants_number = bool(self._number_words.search(text))
@@ -1354,9 +1355,18 @@ class ReportIndex:
         text = self._stopwords.sub(" ", text)
         text = " ".join(text.split())
         smalltalk = text_whole in self._smalltalk or bool(_ABOUT_THE_BOT.search(text_whole))
-        other_place = next((p for p in self._other_places if p and p in text), None)
-        if other_place and other_place not in self.canonical(normalize(_without_asker(cleaned))):
-            other_place = None  # 我是厦门一所大学的研究生: where the asker is from, not asked
+        asked = normalize(_without_asker(cleaned))  # 我是厦门一所大学的研究生: not asked
+        canonical_asked = self.canonical(asked)
+        other_place = next(
+            (
+                p
+                for p in self._other_places
+                # …or written out, though an alias of the home report's takes it in (广州南沙
+                # → 南沙, 广州市台办 → 市委台办) when that report is not loaded.
+                if p and ((p in text and p in canonical_asked) or (p in plain and p in asked))
+            ),
+            None,
+        )
         if other_place is None and (said := set(english_words(cleaned))):
             # Xiamen, Shenzhen: another place named in English, by its pinyin.
             other_place = next((p for p, sound in self._other_place_sounds if sound in said), None)

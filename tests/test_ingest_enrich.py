@@ -1002,3 +1002,14 @@ def test_an_english_closest_answer_stands_on_two_words_of_the_question(
 ) -> None:
     # weather is 夏令 of the summer camp's 夏令营: one word of three, no closest answer.
     assert raw_foshan.search("What's the weather like in Taipei today?").kind == "none"
+
+
+def test_the_home_city_written_out_is_another_place_without_its_report(
+    raw_foshan: ReportIndex,
+) -> None:
+    # The lexicon's Guangzhou aliases (广州南沙 → 南沙, 广州市台办 → 市委台办) must not hide that
+    # Guangzhou is asked, when only 佛山's report is loaded.
+    for question in ("广州南沙的惠台措施一共有多少条？", "广州市台办获得了哪些奖项？"):
+        assert raw_foshan.search(question).reason == "other place: 广州", question
+    # 市长春节 holds 长春 (a city) only across two words.
+    assert raw_foshan.parse("请问市长春节前夕看望了哪些台胞？").other_place is None
