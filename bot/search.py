@@ -1842,7 +1842,16 @@ class ReportIndex:
         asked = who.group(1)
         words = self._general.segment(asked, self.vocabulary)
         role = words[-1] if words else ""
-        if len(role) < 2 or role in self.people or any(role in t for t in self.item_text):
+        if len(role) < 2 or role in self.people:
+            return ""
+        # 鸿钜精密的老板: a 老板 somewhere in the report ("台湾老板学讲东莞话") is not the firm's.
+        whose = [
+            p for p in itertools.pairwise(asked[: -len(role)].rstrip("的")) if all(map(has_cjk, p))
+        ]
+        if any(
+            role in text and (not whose or any(a + b in text for a, b in whose))
+            for text in self.item_text
+        ):
             return ""
         return asked
 
@@ -2099,9 +2108,10 @@ class ReportIndex:
         asked_text = text if asking == query.cleaned else _OWN_PLANS.sub("", normalize(asking))
 
         def asks(pattern: re.Pattern[str], kind: str) -> str:
-            return _found(pattern, asked_text) or next(
-                (w for w in self._english_details[kind] if w in lowered), ""
-            )
+            found = _found(pattern, asked_text)
+            if kind == "detail":
+                found = self._detail_word_asked(asked_text)
+            return found or next((w for w in self._english_details[kind] if w in lowered), "")
 
         counters = ""
         if query.wants_number and query.number_unit:
@@ -2127,6 +2137,21 @@ class ReportIndex:
             else "",
         )
         return asked if asked.any() else None
+
+    def _detail_word_asked(self, text: str) -> str:
+        """The first detail word asked for that is no part of a longer everyday word: the 手续
+        of 给台胞办手续的办事大厅 is 办手续, a service; the question asks whether there is one."""
+        inside = [m.span() for m in self._everyday_pattern.finditer(text)]
+        return next(
+            (
+                m.group(0)
+                for m in self._detail_words.finditer(text)
+                if not any(
+                    a <= m.start() and m.end() <= b and b - a > len(m.group(0)) for a, b in inside
+                )
+            ),
+            "",
+        )
 
     @staticmethod
     def _counts_whole(thing: str, item: Item) -> bool:

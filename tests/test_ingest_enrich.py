@@ -1013,3 +1013,23 @@ def test_the_home_city_written_out_is_another_place_without_its_report(
         assert raw_foshan.search(question).reason == "other place: 广州", question
     # 市长春节 holds 长春 (a city) only across two words.
     assert raw_foshan.parse("请问市长春节前夕看望了哪些台胞？").other_place is None
+
+
+def test_an_office_holder_is_looked_for_beside_whose_office_it_is(
+    raw_dongguan: ReportIndex,
+) -> None:
+    # The report says 台湾老板 once, in a video series' name; never who runs 鸿钜精密.
+    assert raw_dongguan.search("鸿钜精密的老板是谁？").reason.startswith("unmentioned person")
+    assert raw_dongguan.search("东莞台商协会会长是谁？").kind != "none"
+
+
+def test_a_fee_or_a_sign_up_is_a_detail_the_item_must_give(raw_fuzhou: ReportIndex) -> None:
+    # The association's item counts its donations in 元; what members pay it never says.
+    assert raw_fuzhou.search("福州台协的会费一年多少？").reason == "detail: 会费"
+    assert raw_fuzhou.search("台胞服务一件事平台怎么注册账号？").reason.startswith("detail: ")
+
+
+def test_a_detail_word_inside_an_everyday_word_is_not_asked(raw_zhuhai: ReportIndex) -> None:
+    # 办手续 is the service the hall gives: the question asks whether there is one.
+    result = raw_zhuhai.search("珠海有没有给台胞台商专门办手续的办事大厅？")
+    assert result.best is not None and "服务驿站" in result.best.item.text
