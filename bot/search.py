@@ -80,6 +80,9 @@ SECTION_EVIDENCE_MAX = 2
 # report has", quoted in full but framed as such.
 CLOSEST_FLOOR = 0.4
 CLOSEST_LEAD = 0.1
+# English is matched through a dictionary's several senses per word, which all items share in
+# part (Taiwanese, city): its scores run lower, and so does the floor of a closest answer.
+ENGLISH_CLOSEST_FLOOR = 0.35
 ENGLISH_GROUNDS = 2  # question words an English closest answer must match
 TITLE_SAID_MIN = 4  # characters of a heading that, said whole, name the topic
 DETAIL_TELLING_MARGIN = 0.1  # as close as another telling of one thing scores
@@ -2748,7 +2751,7 @@ class ReportIndex:
                 # word of three, and no reason to show it.
                 grounded = self._english_words_matched(query, int(order[0])) >= ENGLISH_GROUNDS
             if grounded and (
-                (best >= CLOSEST_FLOOR and best - second >= CLOSEST_LEAD)
+                (best >= self._closest_floor(query) and best - second >= CLOSEST_LEAD)
                 or (best >= WORDY_FLOOR and int(order[0]) == phrase_item)
                 or (
                     best >= WORDY_FLOOR
@@ -2811,6 +2814,10 @@ class ReportIndex:
             if float(scores[i]) >= max(ANSWER_CUTOFF, best * RELATED_RELATIVE)
         ]
         return SearchResult(query, "single", (hits[0],), tuple(related))
+
+    @staticmethod
+    def _closest_floor(query: Query) -> float:
+        return ENGLISH_CLOSEST_FLOOR if query.english else CLOSEST_FLOOR
 
     @staticmethod
     def _asks_people(query: Query) -> bool:

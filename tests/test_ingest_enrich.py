@@ -1033,3 +1033,11 @@ def test_a_detail_word_inside_an_everyday_word_is_not_asked(raw_zhuhai: ReportIn
     # 办手续 is the service the hall gives: the question asks whether there is one.
     result = raw_zhuhai.search("珠海有没有给台胞台商专门办手续的办事大厅？")
     assert result.best is not None and "服务驿站" in result.best.item.text
+
+
+def test_an_english_closest_answer_on_a_report_without_english(raw_fuzhou: ReportIndex) -> None:
+    # Matched word by word through the dictionary, the ferry item leads the rest clearly, if
+    # below the floor a Chinese question's closest answer needs.
+    result = raw_fuzhou.search("How many passengers took the Mawei–Matsu ferry last year?")
+    assert result.kind == "closest" and result.best is not None
+    assert "马祖" in result.best.item.text
