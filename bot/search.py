@@ -68,7 +68,7 @@ PINYIN_FACTOR = 0.9
 OOV_IDF_BONUS = 1.0
 # A set question ("获得过哪些奖项") whose words are a topic's own words asks for that topic.
 SECTION_CUTOFF = 0.55
-SECTION_ALONE_CUTOFF = 0.35
+SECTION_ALONE_CUTOFF = 0.28
 SECTION_ALONE_SHARE = 0.5
 SECTION_ALONE_GAP = 0.1
 SECTION_ALONE_LEAD = 0.05
@@ -2274,11 +2274,12 @@ class ReportIndex:
             if len({self.section_of[i] for i in holders}) > 1:
                 hits = self._hits(holders, scores, why="phrase", floor=0.9)
                 return SearchResult(query, "list", tuple(self._by_date(hits)))
-        if (topic := self._topic_asked(query, scores)) is not None:
+        found_phrase = self._unique_phrase_item(query)
+        if (topic := self._topic_asked(query, scores, found_phrase is not None)) is not None:
             hits = [Hit(item, 1.0, ("topic",)) for item in topic.all_items()[:MAX_SET_HITS]]
             return SearchResult(query, "list", tuple(hits), section=topic)
         phrase_item = -1
-        if (found_phrase := self._unique_phrase_item(query)) is not None:
+        if found_phrase is not None:
             # A phrase of the question that only one item has: that item comes first.
             unique, length = found_phrase
             found = self.ordinals[unique]
@@ -2339,9 +2340,12 @@ class ReportIndex:
         items = section.all_items()
         return sum(bool(item.people) for item in items) >= PEOPLE_TOPIC_SHARE * len(items)
 
-    def _topic_asked(self, query: Query, scores: np.ndarray) -> Section | None:
+    def _topic_asked(
+        self, query: Query, scores: np.ndarray, names_an_item: bool = False
+    ) -> Section | None:
         """The topic a set question names by the topic's own words, when those words explain
-        the question at least as well as any single item does."""
+        the question at least as well as any single item does. `names_an_item`: a phrase of
+        the question's is one item's alone (第二批…采认目录新增了哪些领域)."""
         if not query.wants_set and (query.wants_number or query.wants_date):
             return None  # asks a detail of an item (below), whatever the topic's words
         if query.english:
@@ -2400,6 +2404,7 @@ class ReportIndex:
                 # has the same words.
                 and (marked or ranked[0] >= best_item + SECTION_ALONE_LEAD)
                 and bool(worded[best])
+                and not names_an_item
             )
             cutoff = SECTION_ALONE_CUTOFF if alone else SECTION_CUTOFF
             if float(coverage[best]) < cutoff or (

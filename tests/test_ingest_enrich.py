@@ -1041,3 +1041,10 @@ def test_an_english_closest_answer_on_a_report_without_english(raw_fuzhou: Repor
     result = raw_fuzhou.search("How many passengers took the Mawei–Matsu ferry last year?")
     assert result.kind == "closest" and result.best is not None
     assert "马祖" in result.best.item.text
+
+
+def test_a_set_question_about_one_named_item_is_not_its_topic(raw_foshan: ReportIndex) -> None:
+    # 第二批…采认目录 is one item's phrase; 哪些领域 asks what it lists, not the whole topic.
+    result = raw_foshan.search("第二批台湾同胞职业资格采认目录新增了哪些领域？")
+    assert result.section is None
+    assert result.best is not None and "第二批" in result.best.item.text

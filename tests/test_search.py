@@ -862,3 +862,10 @@ def test_a_topics_lone_character_typed_over_and_over_names_no_topic(
 ) -> None:
     # 好 is a character of 讲好“广州故事”, not a word of it.
     assert index.search(message).kind == "none"
+
+
+def test_a_set_question_only_one_topic_explains_at_all_gets_it(index: ReportIndex) -> None:
+    # Half the words are Cantonese filler, so the topic covers little of the question; but no
+    # other topic explains any of it, and no item as much.
+    result = index.search("拉近两岸民众感情嗰啲交流活动有边啲？")
+    assert result.section is not None and result.section.id == "exchange"
