@@ -2520,7 +2520,13 @@ class ReportIndex:
         if not position_grams or not count:
             return np.zeros(count, dtype=np.float32), worded
         general = [english_weight(word) for word in words]
-        coverage = self._coverage(sections.matches(position_grams), [1.0] * len(words), general)
+        # A word in many headings (台 of 对台工作 for "Taiwan") says little about which topic;
+        # the report's own city (Zhongshan), nothing.
+        importance = [
+            0.0 if word in self._report_cities else weight
+            for word, weight in zip(words, sections.importance_of(position_grams), strict=True)
+        ]
+        coverage = self._coverage(sections.matches(position_grams), importance, general)
         return np.where(evidence, coverage, 0.0).astype(np.float32), worded
 
     def _shared_by_sections(self, items: CoverageIndex, gram: str) -> np.ndarray:

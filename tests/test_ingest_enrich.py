@@ -1048,3 +1048,27 @@ def test_a_set_question_about_one_named_item_is_not_its_topic(raw_foshan: Report
     result = raw_foshan.search("第二批台湾同胞职业资格采认目录新增了哪些领域？")
     assert result.section is None
     assert result.best is not None and "第二批" in result.best.item.text
+
+
+@pytest.fixture(scope="module")
+def raw_zhongshan(tmp_path_factory: pytest.TempPathFactory) -> ReportIndex:
+    return ingested_alone(tmp_path_factory.mktemp("zs"), "fiction7", "2025-zhongshan-report.txt")
+
+
+def test_awards_said_in_other_words_make_an_awards_topic(
+    raw_zhongshan: ReportIndex,
+) -> None:
+    # Only four of the nine awards say 获评 or 荣誉; the rest are 评为, 入选, 金奖, 称号.
+    sections = {section.id: section for section in raw_zhongshan.section_list}
+    assert "荣誉" in sections["highlights"].aliases_zh
+    asked = ("今年获得了哪些荣誉？全部列一下", "What awards did Zhongshan's Taiwan work receive?")
+    for question in asked:
+        result = raw_zhongshan.search(question)
+        assert result.section is not None and result.section.id == "highlights", question
+
+
+def test_taiwan_and_the_city_name_no_topic_in_english(raw_zhongshan: ReportIndex) -> None:
+    # Every item is about Taiwan and the report's city: "Taiwan youth" is no reason to take
+    # "Taiwan" for the youth topic, nor 中山 of 各级领导高度重视中山对台工作 for the visits.
+    sections = {section.id: section for section in raw_zhongshan.section_list}
+    assert "taiwan" not in sections["youth"].aliases_en

@@ -732,7 +732,10 @@ THEMES: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("党的", "党建", "黨的", "黨建", "全面领导", "全面領導"), "party", "Party leadership"),
     (("领导", "領導", "考察", "视察", "視察", "来访", "來訪"), "visits", "Leaders' visits"),
     (
-        ("获奖", "獲獎", "荣誉", "榮譽", "表彰", "获评", "獲評", "奖项", "獎項"),
+        (
+            *("获奖", "獲獎", "荣誉", "榮譽", "表彰", "获评", "獲評", "奖项", "獎項"),
+            *("评为", "評為", "称号", "稱號", "入选", "入選", "金奖", "金獎"),
+        ),
         "awards",
         "Awards and honours",
     ),
@@ -762,7 +765,8 @@ THEMES: tuple[tuple[tuple[str, ...], str, str], ...] = (
 THEME_SHARE = 0.5
 THEME_CONTRAST = 2.0
 THEMES_KEPT = 2
-_ENGLISH_FILLER = frozenset({"the", "for", "and", "of", "telling"})
+# "Taiwan youth", "Policies for Taiwan compatriots": every item of a report is about Taiwan.
+_ENGLISH_FILLER = frozenset({"the", "for", "and", "of", "telling", "taiwan", "compatriots"})
 
 
 def theme_words(
