@@ -358,6 +358,8 @@ _ASKS_PLACE = re.compile(
 _ASKS_GUESTS = re.compile(
     r"哪些嘉宾|哪位嘉宾|嘉宾有|演讲嘉宾|请了谁|请了哪些|谁演讲|谁发言|有谁出席|有哪些人"
 )
+# 邀请台湾宜兰民谣团体与…同台演出: whom it invited, by what they are, with no count.
+_INVITED_BY_NAME = re.compile(r"邀请[^，。；0-9]{4,}[，。；]")
 _ASKS_GUESTS_EN = re.compile(r"\bwhich guests\b|\bspeakers?\b|\bwho spoke\b", re.IGNORECASE)
 _ANY_FIGURE = re.compile(
     r"[0-9]|[一二两三四五六七八九十百千万]+[余多]?[个位名家人件项场期次届篇部条所]"
@@ -2235,8 +2237,10 @@ class ReportIndex:
             return "number"  # how many Taiwanese live in Guangzhou: the item counts nothing
         if asked.stock and not self._counts_whole(asked.stock, item):
             return "number"  # 广州有多少台资企业: the item counts only those that signed
-        if asked.guests and not item.people:
-            return "name"  # 请了哪些嘉宾: the item names nobody
+        if asked.guests and not (
+            item.people or item.organizations or _INVITED_BY_NAME.search(item.text)
+        ):
+            return "name"  # 请了哪些嘉宾: the item names nobody, only counts them
         if (
             asked.place
             and not item.places

@@ -1072,3 +1072,18 @@ def test_taiwan_and_the_city_name_no_topic_in_english(raw_zhongshan: ReportIndex
     # "Taiwan" for the youth topic, nor 中山 of 各级领导高度重视中山对台工作 for the visits.
     sections = {section.id: section for section in raw_zhongshan.section_list}
     assert "taiwan" not in sections["youth"].aliases_en
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # Whom an item invited may be a group or outlets, not people by name.
+        ("“咸水歌里话乡情”活动邀请了哪些人演出？", "宜兰民谣团体"),
+        ("“伟人故里行”采访活动邀请了哪些台湾媒体？", "TVBS"),
+    ],
+)
+def test_guests_asked_are_answered_by_whom_the_item_invited(
+    raw_zhongshan: ReportIndex, question: str, said: str
+) -> None:
+    result = raw_zhongshan.search(question)
+    assert result.best is not None and said in result.best.item.text, result.reason
