@@ -241,7 +241,8 @@ _ENGLISH_MAY_MONTH = re.compile(r"\b(?:in|of|since|during|early|late) may\b|\bma
 _ENGLISH_WHAT_DONE = re.compile(
     r"\bwhat (?:did|does|has|have)\b.*\b(?:do|done)\b|\bwhat (?:happened|was (?:held|done))\b"
 )
-_AREA_NAMED = re.compile(r"方面|领域")  # "宣传方面": the question names an area of work
+# "宣传方面", "坚持党的全面领导这一块": the question names an area of work
+_AREA_NAMED = re.compile(r"方面|领域|这一块|这块|呢块|嗰块|这部分|板块")
 # "what awards", "which economic and trade exchange events": the plural a what/which asks for,
 # after at most two words, or two joined by "and", that are no verb ("what is the 60 measures"
 # asks no set; "which government office handles press" has its verb within three words)
@@ -2352,6 +2353,17 @@ class ReportIndex:
         the question's is one item's alone (第二批…采认目录新增了哪些领域)."""
         if not query.wants_set and (query.wants_number or query.wants_date):
             return None  # asks a detail of an item (below), whatever the topic's words
+        if _AREA_NAMED.search(query.normalized):
+            # "坚持党的全面领导这一块是怎么落实的": a heading, whole, named as an area; not a
+            # heading inside a name (《中山市促进中台融合发展若干措施》包括哪些方面).
+            unquoted = normalize(_QUOTED_NAME.sub("，", query.cleaned))
+            titled = [
+                s for s in self.section_list
+                if self._says_title(query, s, unquoted)
+                and (not query.reports or s.report_id in query.reports)
+            ]  # fmt: skip
+            if titled:
+                return max(titled, key=lambda s: len(s.title))
         if query.english:
             units = self._english_units(query.english)
             coverage, worded = self._section_coverage(
@@ -2426,11 +2438,11 @@ class ReportIndex:
             return None
         return self.section_list[best]
 
-    def _says_title(self, query: Query, section: Section) -> bool:
-        """Whether the question says the topic's heading (佛山出台了哪些惠及台胞的政策措施:
-        the heading 惠及台胞政策措施), as the report's contents would list it."""
+    def _says_title(self, query: Query, section: Section, text: str = "") -> bool:
+        """Whether the question (or `text` of it) says the topic's heading (佛山出台了哪些惠及
+        台胞的政策措施: the heading 惠及台胞政策措施), as the report's contents would list it."""
         title = self.canonical(normalize(section.title)).replace("的", "")
-        said = self.canonical(query.normalized).replace("的", "")
+        said = self.canonical(text or query.normalized).replace("的", "")
         return len(title) >= TITLE_SAID_MIN and title in said
 
     def _topic_bound(self, content: str) -> float:

@@ -1087,3 +1087,19 @@ def test_guests_asked_are_answered_by_whom_the_item_invited(
 ) -> None:
     result = raw_zhongshan.search(question)
     assert result.best is not None and said in result.best.item.text, result.reason
+
+
+def test_what_happened_in_a_month_lists_the_month(raw_zhongshan: ReportIndex) -> None:
+    # 发生 names nothing: every item happened.
+    result = raw_zhongshan.search("2025年5月发生了什么？")
+    assert result.kind == "list" and len(result.hits) == 3
+    assert all(hit.item.date is not None and hit.item.date.month == 5 for hit in result.hits)
+
+
+def test_a_heading_named_as_an_area_is_its_topic(raw_zhongshan: ReportIndex) -> None:
+    result = raw_zhongshan.search("坚持党的全面领导这一块是怎么落实的？")
+    assert result.section is not None and result.section.id == "party"
+    # A heading's words inside a document's name are the document's.
+    named = raw_zhongshan.search("《中山市促进中台融合发展若干措施》主要包括哪些方面的内容？")
+    assert named.section is None
+    assert named.best is not None and "若干措施" in named.best.item.text
