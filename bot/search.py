@@ -179,7 +179,8 @@ _ENGLISH_COUNTS = {
 }  # fmt: skip
 _ENGLISH_YEARS_AGO = re.compile(rf"\b([0-9]{{1,2}}|{'|'.join(_ENGLISH_COUNTS)}) years ago\b")
 _YEAR_PATTERN = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年?(?![0-9])")
-_ASKED_UNIT = re.compile(r"(?<![哪边])(?:多少|几)([家个人名位所部篇场期届次条元件项支])")
+# 多少项目 asks how many 项目 (counted in 个), not how many 项.
+_ASKED_UNIT = re.compile(r"(?<![哪边])(?:多少|几)([家个人名位所部篇场期届次条元件项支])(?!目)")
 _UNIT_PATTERN = re.compile(r"[a-z0-9%]+|\S")
 _PERIOD_WORDS = {
     "年底": (12,),
@@ -211,6 +212,7 @@ _FESTIVAL = re.compile(
     rf"({'|'.join(_FESTIVALS)})节?(?:前夕|前后|期间|当天|之际|假期|的时候|时|前|后)?"
 )
 _COUNTED = re.compile(r"(?<![0-9.])([0-9]+)(周年|届|期|条|家|篇|部|场|名|位)")
+_NEW_IN_OFFICE = re.compile(r"^(?:新当选的?|新上任的?|新任|新)")
 _NOW_WORDS = re.compile("现在|目前|现任|当时|以前|如今")
 # "广东省委书记有没有会见……": an office as the subject of a visit or meeting.
 _OFFICE_VISITS = re.compile(
@@ -542,6 +544,7 @@ _GREETING_CLAUSE = re.compile(
     r"[呀啊哈哦呢啦了]*)+$"
 )
 _THANKS_CLAUSE = re.compile(r"^(?:谢谢|感谢|多谢|辛苦|先谢|劳驾|麻烦(?:您|你)?(?:了|啦|帮忙|帮我))")
+_WHO_CLAUSE_END = re.compile(r"[，,。！!？?；;~～、]+")
 _CLAUSE_END = re.compile(r"[，,。！!？?；;~～]+")
 
 
@@ -1812,7 +1815,7 @@ class ReportIndex:
         match = _WHO_PATTERN.search(text)
         if not match:
             return ""
-        office = match.group(1)
+        office = _NEW_IN_OFFICE.sub("", match.group(1))  # 新会长: the 会长 newly elected
         for prefix in self._report_cities:
             office = office.removeprefix(prefix)
         if len(office) < 2 or office[-1] not in self._role_endings or office in self.people:
@@ -1822,8 +1825,15 @@ class ReportIndex:
         return office
 
     def _who_text(self, query: Query) -> str:
-        text = self.canonical(query.normalized).rstrip("啊呢吗呀啦哦")
-        return _NOW_WORDS.sub("", text)  # 主任现在是谁
+        """The clause that asks who (……哪位市领导出席、新会长是谁: 新会长是谁), or the whole
+        question when that clause names no one's office of its own (……是什么组织，会长是谁)."""
+        clauses = [c for c in _WHO_CLAUSE_END.split(query.cleaned) if normalize(c)]
+        for text in (normalize(clauses[-1]) if clauses else "", query.normalized):
+            text = _NOW_WORDS.sub("", self.canonical(text).rstrip("啊呢吗呀啦哦"))  # 主任现在是谁
+            who = _WHO_PATTERN.search(text)
+            if who is not None and len(who.group(1)) > 2:
+                return text
+        return text
 
     def _unmentioned_role(self, query: Query) -> str:
         """What the question asks about that no item mentions: the office of "广东省委书记有没有
@@ -2152,7 +2162,12 @@ class ReportIndex:
             (
                 m.group(0)
                 for m in self._detail_words.finditer(text)
-                if not any(
+                # 具体是怎么做的: how something was done, which the item tells; 怎么做 alone
+                # asks for instructions (a recipe), which no report gives.
+                if not (
+                    m.group(0).startswith(("怎么", "如何", "点样")) and text[m.end() :][:1] == "的"
+                )
+                and not any(
                     a <= m.start() and m.end() <= b and b - a > len(m.group(0)) for a, b in inside
                 )
             ),

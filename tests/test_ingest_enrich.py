@@ -1103,3 +1103,37 @@ def test_a_heading_named_as_an_area_is_its_topic(raw_zhongshan: ReportIndex) -> 
     named = raw_zhongshan.search("《中山市促进中台融合发展若干措施》主要包括哪些方面的内容？")
     assert named.section is None
     assert named.best is not None and "若干措施" in named.best.item.text
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # 多少项目 counts 项目 (in 个), not 项.
+        (
+            "你好，我是大学老师，正在研究两岸青年交流，想知道中山去年办的“香山杯”创新创业大赛"
+            "有多少项目参赛，台湾青年项目占多少，能告诉我吗？",
+            "参赛项目146个",
+        ),
+        # The office asked is the last clause's (新会长), which the report names.
+        (
+            "您好，我是台商协会的会员，去年年底的年会因为出差没能参加，想了解一下年会上有哪位"
+            "市领导出席、新会长是谁？",
+            "张振邦",
+        ),
+        # 是怎么做的 asks what was done, which the item tells.
+        (
+            "您好，我爷爷当年是从中山沙溪去的台湾，我们家一直想回来寻根，请问去年是不是有组织"
+            "台湾乡亲回来寻根的活动？具体是怎么做的？",
+            "寻根",
+        ),
+    ],
+)
+def test_wordy_questions_of_the_zhongshan_report(
+    raw_zhongshan: ReportIndex, question: str, said: str
+) -> None:
+    result = raw_zhongshan.search(question)
+    assert result.best is not None and said in result.best.item.text, result.reason
+
+
+def test_a_toll_is_a_detail_the_item_must_give(raw_zhongshan: ReportIndex) -> None:
+    assert raw_zhongshan.search("深中通道过路费怎么收？").reason == "detail: 过路费"
