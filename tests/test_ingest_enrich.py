@@ -1137,3 +1137,18 @@ def test_wordy_questions_of_the_zhongshan_report(
 
 def test_a_toll_is_a_detail_the_item_must_give(raw_zhongshan: ReportIndex) -> None:
     assert raw_zhongshan.search("深中通道过路费怎么收？").reason == "detail: 过路费"
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("台湾老板在中山借钱有什么门路？", "台企易贷"),  # 借钱 is 贷款, 门路 渠道
+        ("台胞办事的窗口在哪里？", "服务中心"),  # 窗口 is a service centre's
+        ("台湾老板的商会去年拿了什么荣誉？", "台商投资企业协会"),  # 商会 is a 协会
+    ],
+)
+def test_everyday_words_of_the_zhongshan_report(
+    raw_zhongshan: ReportIndex, question: str, said: str
+) -> None:
+    result = raw_zhongshan.search(question)
+    assert result.best is not None and said in result.best.item.text, result.reason
