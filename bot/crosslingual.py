@@ -103,11 +103,15 @@ def _senses(glosses: str) -> Iterator[str]:
     for raw in glosses.split("/"):
         for part in raw.split(";"):
             sense = _PAREN.sub(" ", part).strip().lower()
-            if not sense or _SKIP_SENSE.match(sense) or _CJK.search(sense):
+            if not sense or _SKIP_SENSE.match(sense):
                 continue
-            # "media, esp. news media" → "media"; "to begin" → "begin"
+            # "media, esp. news media" → "media"; "to begin" → "begin"; "Dr Sun Yat-sen (…),
+            # first president of … 國民黨|国民党" → "dr sun yat-sen"
             sense = sense.split(",")[0].strip()
+            if _CJK.search(sense):
+                continue
             sense = sense.removeprefix("to ").removeprefix("a ").removeprefix("the ")
+            sense = sense.removeprefix("dr ")  # "Dr Sun Yat-sen" is asked as Sun Yat-sen
             yield sense
 
 

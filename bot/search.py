@@ -1947,6 +1947,8 @@ class ReportIndex:
         }
         if not any(surnames.values()):
             return True  # no surname: a place or an organisation (Greater Bay Area)
+        if self.bridge is not None and self.bridge.phrases([w.lower() for w in run]):
+            return True  # Sun Yat-sen: 孙中山 of 孙中山故居, as the dictionary knows him
         if " ".join(english_words(" ".join(run))) in self.people or any(
             w.lower() in self.words.postings or w.lower() in self._names_by_pinyin for w in run
         ):

@@ -1152,3 +1152,20 @@ def test_everyday_words_of_the_zhongshan_report(
 ) -> None:
     result = raw_zhongshan.search(question)
     assert result.best is not None and said in result.best.item.text, result.reason
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # CC-CEDICT glosses 孙中山 "Dr Sun Yat-sen (1866-1925), first president … 国民党": the
+        # name before the comma is a sense, and no stranger to the report.
+        ("Who visited the Sun Yat-sen former residence memorial museum in February?", "孙中山"),
+        # Taiwan-funded is 台资 (the lexicon's English), kept whole.
+        ("What loan product is available for Taiwan-funded enterprises in Zhongshan?", "台企易贷"),
+    ],
+)
+def test_english_questions_of_the_zhongshan_report(
+    raw_zhongshan: ReportIndex, question: str, said: str
+) -> None:
+    result = raw_zhongshan.search(question)
+    assert result.best is not None and said in result.best.item.text, result.reason
