@@ -230,7 +230,8 @@ _OPINION = re.compile(
     re.IGNORECASE,
 )
 _TASK = re.compile(
-    r"帮我写|写一首|写首|(?<![在正])写一篇|帮我翻译|翻译成|讲个笑话|讲一个笑话"
+    # 我是记者，想写一篇…报道: the asker's own writing, not a task for the bot
+    r"帮我写|写一首|写首|(?<![在正想要备算])写一篇|帮我翻译|翻译成|讲个笑话|讲一个笑话"
     r"|\bwrite (?:me )?an? (?:poem|story|song|essay|letter)\b|\btranslate\b|\btell me a joke\b",
     re.IGNORECASE,
 )
@@ -514,8 +515,12 @@ _COMPARED = re.compile(
 )
 # A clause about the asker (我是厦门一所大学的研究生, 我先生是台商), with no question in it.
 _ASKER_CLAUSE = re.compile(
-    r"^(?:我|我们|本人|我先生|我太太|我老婆|我老公|我爱人|我儿子|我女儿|我朋友|我同事)(?:是|在|来自)"
+    r"^(?:我|我们|本人|我先生|我太太|我老婆|我老公|我爱人|我儿子|我女儿|我朋友|我同事|我公司"
+    r"|我们公司|我家|我们家)(?:是|在|来自)"
 )
+# …and the asker's plan said right after (我公司在坦洲，想借着深中通道去深圳拓展市场), which
+# is no request to be told something (想了解, 想问).
+_ASKER_PLAN = re.compile(r"^(?:想|打算|准备|计划|希望)(?!了解|知道|问|请教|咨询|查)")
 _AFTER_CLAUSE = re.compile(r"(?<=[，,。！!？?；;])")
 _QUESTION_MARK = re.compile(r"吗|什么|哪|多少|几|怎么|有没有|是否|谁|[?？]")
 
@@ -531,9 +536,15 @@ def _asking_clauses(text: str) -> str:
 def _without_asker(text: str) -> str:
     """The message without its clauses about the asker (see _ASKER_CLAUSE)."""
     clauses = re.split(r"([，,。！!？?；;])", text)
-    kept = [
-        c for c in clauses if not (_ASKER_CLAUSE.match(c.strip()) and not _QUESTION_MARK.search(c))
-    ]
+    kept: list[str] = []
+    about_asker = False
+    for clause in clauses:
+        if clause.strip() and clause.strip() not in "，,。！!？?；;":
+            pattern = _ASKER_PLAN if about_asker else _ASKER_CLAUSE
+            told = bool(_ASKER_CLAUSE.match(clause.strip()) or pattern.match(clause.strip()))
+            about_asker = told and not _QUESTION_MARK.search(clause)
+        if not about_asker:
+            kept.append(clause)
     return "".join(kept)
 
 

@@ -1169,3 +1169,27 @@ def test_english_questions_of_the_zhongshan_report(
 ) -> None:
     result = raw_zhongshan.search(question)
     assert result.best is not None and said in result.best.item.text, result.reason
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # 想写一篇…报道 is what the asker will write, not a task for the bot.
+        (
+            "你好，我是记者，想写一篇关于在中山工作的台湾护理师的报道，听说有一位获得了最美"
+            "志愿者称号，请问她的情况是怎样的？",
+            "林佩君",
+        ),
+        # 去深圳拓展市场 is the asker's plan (after 我公司在坦洲), not the place asked about.
+        (
+            "您好，我公司在坦洲，想借着深中通道去深圳拓展市场，听说国台办的领导来调研过这方面"
+            "的情况，能否介绍一下？",
+            "深中通道",
+        ),
+    ],
+)
+def test_what_the_asker_tells_of_themselves_is_not_asked(
+    raw_zhongshan: ReportIndex, question: str, said: str
+) -> None:
+    result = raw_zhongshan.search(question)
+    assert result.best is not None and said in result.best.item.text, result.reason
