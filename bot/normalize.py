@@ -39,6 +39,11 @@ def to_simplified(text: str) -> str:
     return str(_converter("tw2sp").convert(text))
 
 
+def to_simplified_characters(text: str) -> str:
+    """Simplified character by character, without tw2sp's Taiwan phrases (線上 stays 线上)."""
+    return str(_converter("t2s").convert(text))
+
+
 # Traditional forms converted ahead of time (`bot.traditional`): the s2twp tables take about
 # 43 MB once loaded, for a few hundred texts of our own that never change while the bot runs.
 TRADITIONAL: dict[str, str] = {}

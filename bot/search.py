@@ -39,6 +39,8 @@ from bot.normalize import (
     normalize,
     pinyin_of,
     pinyin_readings,
+    to_simplified,
+    to_simplified_characters,
 )
 from bot.report import Item, KnowledgeBase, Report, Section
 from bot.wordfreq import english_weight, general_frequencies
@@ -1333,8 +1335,9 @@ class ReportIndex:
     # -- understanding the question
 
     def parse(self, question: str) -> Query:
-        cleaned = clean_text(question, MAX_QUERY_CHARS)
-        script = detect_script(cleaned)
+        asked_as = clean_text(question, MAX_QUERY_CHARS)
+        script = detect_script(asked_as)
+        cleaned = self._simplified_as_the_reports(asked_as) if script == "hant" else asked_as
         text_whole = normalize(cleaned)
         # "……有多少人参加？谢谢。": the greeting or thanks around a question is no part of it.
         text = normalize(_without_courtesy_clauses(self._courtesy.sub("", cleaned))) or text_whole
@@ -1433,7 +1436,7 @@ class ReportIndex:
             text = ""
         return Query(
             original=question,
-            cleaned=cleaned,
+            cleaned=asked_as,
             script=script,
             content=text,
             months=frozenset(months),
@@ -1451,6 +1454,20 @@ class ReportIndex:
             reports=frozenset(named),
             normalized=text_whole,
         )
+
+    def _simplified_as_the_reports(self, text: str) -> str:
+        """A Traditional question in Simplified: by tw2sp's Taiwan phrases (軟體 → 软件), unless
+        the characters' own Simplified words are more the reports' (線上 is the reports' 线上,
+        not tw2sp's 在线; 文件 is no 文档)."""
+        phrased, literal = to_simplified(text), to_simplified_characters(text)
+        if phrased == literal:
+            return phrased
+
+        def known(simplified: str) -> int:
+            units = units_of(normalize(simplified))
+            return sum(_pair(a, b) in self.chars.postings for a, b in itertools.pairwise(units))
+
+        return literal if known(literal) > known(phrased) else phrased
 
     def _generic_unless_in_a_phrase(self, match: re.Match[str]) -> str:
         """A generic word (工作, 活动) goes, unless the items have it with both its neighbours:

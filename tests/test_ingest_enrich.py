@@ -1193,3 +1193,11 @@ def test_what_the_asker_tells_of_themselves_is_not_asked(
 ) -> None:
     result = raw_zhongshan.search(question)
     assert result.best is not None and said in result.best.item.text, result.reason
+
+
+def test_a_traditional_question_keeps_the_reports_own_words(raw_zhongshan: ReportIndex) -> None:
+    # tw2sp would make 線上 the mainland's 在线; the report says 线上, as the characters do.
+    asked = "請問中山有什麼手機App可以讓臺胞線上辦事嗎？"
+    result = raw_zhongshan.search(asked)
+    assert result.best is not None and "台胞通" in result.best.item.text
+    assert result.query.cleaned.startswith("請問中山有什麼手機App")  # echoed as asked
