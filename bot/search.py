@@ -182,7 +182,7 @@ _ENGLISH_COUNTS = {
 _ENGLISH_YEARS_AGO = re.compile(rf"\b([0-9]{{1,2}}|{'|'.join(_ENGLISH_COUNTS)}) years ago\b")
 _YEAR_PATTERN = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年?(?![0-9])")
 # 多少项目 asks how many 项目 (counted in 个), not how many 项.
-_ASKED_UNIT = re.compile(r"(?<![哪边])(?:多少|几)([家个人名位所部篇场期届次条元件项支])(?!目)")
+_ASKED_UNIT = re.compile(r"(?<![哪边])(?:多少|几)([家个人名位所部篇场期届次条元件项支户])(?!目)")
 _UNIT_PATTERN = re.compile(r"[a-z0-9%]+|\S")
 _PERIOD_WORDS = {
     "年底": (12,),
@@ -214,6 +214,7 @@ _FESTIVAL = re.compile(
     rf"({'|'.join(_FESTIVALS)})节?(?:前夕|前后|期间|当天|之际|假期|的时候|时|前|后)?"
 )
 _COUNTED = re.compile(r"(?<![0-9.])([0-9]+)(周年|届|期|条|家|篇|部|场|名|位)")
+_OFFICE_ENDINGS = "任长记席"  # 主任, 市长/会长/局长, 书记, 主席
 _NEW_IN_OFFICE = re.compile(r"^(?:新当选的?|新上任的?|新任|新)")
 _NOW_WORDS = re.compile("现在|目前|现任|当时|以前|如今")
 # "广东省委书记有没有会见……": an office as the subject of a visit or meeting.
@@ -228,6 +229,7 @@ _ASKS_WHO = re.compile(r"(?:是谁|是哪位|系边个|系边位|系谁|是边�
 _OPINION = re.compile(
     r"(?:你|您)(?:觉得|认为|怎么看|看好|估计|预计).*(?:好不好|怎么样|如何|值不值|靠谱|会不会|能不能|"
     r"什么时候|有没有用|对不对|好吗|哪个|更好|更适合)"
+    r"|什么时候(?:能|会|可以|才能)?(?:统一|回归)"  # a forecast, which no report makes
     r"|\bdo you (?:think|believe|reckon)\b|\b(?:in )?your (?:opinion|view)s?\b",
     re.IGNORECASE,
 )
@@ -321,6 +323,7 @@ _NOT_NAME_WORDS = frozenset(
 # Questions about the bot itself ("这个bot还能回答别的城市吗"), in normalised text.
 _ABOUT_THE_BOT = re.compile(
     r"这个bot|你这个bot|机器人|你(?:能|可以|会|还能)(?:回答|做|干|答)|canyou(?:answer|do)|areyoua"
+    r"|你是谁|谁开发|谁做的你|谁写的你|你叫什么|你是什么|whomadeyou|whoareyou|whatareyou"
 )
 _ENGLISH_ORDINAL_WORD = re.compile(r"([0-9]{1,3})(?:st|nd|rd|th)")
 _ENGLISH_ORDINAL = re.compile(r"\b([0-9]{1,3})(?:st|nd|rd|th)\b(?! anniversary)")
@@ -1082,7 +1085,9 @@ class ReportIndex:
                 for role in _roles_in_context(person.role, item.organizations):
                     self._roles_of[item.report_id].add(self.canonical(normalize(role)))
         self._roles = set().union(*self._roles_of.values())
-        self._role_endings = {role[-1] for role in self._roles}
+        # Offices by their last character: the report's own, and those any city has (主任 of
+        # 市委台办主任 is an office, though this report names no 主任).
+        self._role_endings = {role[-1] for role in self._roles} | set(_OFFICE_ENDINGS)
         self._english_vocab = list(self.words.postings)
         self._english_names = [name for name in self.people if name.isascii()]
         self._name_lengths = sorted(

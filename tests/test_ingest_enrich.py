@@ -1201,3 +1201,18 @@ def test_a_traditional_question_keeps_the_reports_own_words(raw_zhongshan: Repor
     result = raw_zhongshan.search(asked)
     assert result.best is not None and "台胞通" in result.best.item.text
     assert result.query.cleaned.startswith("請問中山有什麼手機App")  # echoed as asked
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("你是谁开发的？", "smalltalk"),  # about the bot
+        ("两岸什么时候统一？", "opinion"),  # a forecast
+        ("台胞证怎么办理？", "detail: 怎么办理"),  # the residence permits' item counts them
+        ("台企易贷的利率是多少？", "detail: 利率"),  # the loan's item gives no rate
+    ],
+)
+def test_questions_the_zhongshan_report_does_not_answer(
+    raw_zhongshan: ReportIndex, question: str, reason: str
+) -> None:
+    assert raw_zhongshan.search(question).reason == reason
