@@ -323,12 +323,14 @@ _NOT_NAME_WORDS = frozenset(
 # Questions about the bot itself ("这个bot还能回答别的城市吗"), in normalised text.
 _ABOUT_THE_BOT = re.compile(
     r"这个bot|你这个bot|机器人|你(?:能|可以|会|还能)(?:回答|做|干|答)|canyou(?:answer|do)|areyoua"
+    r"|你是(?:人工智能|ai|真人|人还是|机器)"
     r"|你是谁|谁开发|谁做的你|谁写的你|你叫什么|你是什么|whomadeyou|whoareyou|whatareyou"
 )
 _ENGLISH_ORDINAL_WORD = re.compile(r"([0-9]{1,3})(?:st|nd|rd|th)")
 _ENGLISH_ORDINAL = re.compile(r"\b([0-9]{1,3})(?:st|nd|rd|th)\b(?! anniversary)")
 _COUNTERS = ("人位名", "场期次届", "家所", "篇部件项")
 # A count of the city as a whole: 2023年广州一共有多少家台资企业, 全市有几个台湾青年创业基地.
+_WHOLE_PLACES = frozenset({"全市", "台湾", "全台", "大陆", "全国", "全省", "广东", "内地"})
 _STOCK_COUNT = re.compile(
     r"^(?:[0-9]{4}年)?(?P<place>[\u4e00-\u9fff]{2,3}?(?:市)?|全市)(?:现在|目前|现有|一共|总共|共)?有?"
     r"(?:多少|几多|几)(?:个|家|间|所|名|位)?(?P<noun>[\u4e00-\u9fff]{2,10}?)(?:呢|啊|呀)?$"
@@ -2229,7 +2231,8 @@ class ReportIndex:
         if not match:
             return ""
         place = match.group("place")
-        if not (place == "全市" or any(place.startswith(c) for c in self._report_cities)):
+        whole = place in _WHOLE_PLACES  # 台湾有几个县市, 全国有多少台资企业
+        if not (whole or any(place.startswith(c) for c in self._report_cities)):
             return ""
         return match.group("noun")
 

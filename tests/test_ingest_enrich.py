@@ -1216,3 +1216,11 @@ def test_questions_the_zhongshan_report_does_not_answer(
     raw_zhongshan: ReportIndex, question: str, reason: str
 ) -> None:
     assert raw_zhongshan.search(question).reason == reason
+
+
+def test_a_count_of_taiwan_as_a_whole_and_the_bot_itself_are_refused(
+    raw_foshan: ReportIndex, raw_zhongshan: ReportIndex
+) -> None:
+    assert raw_foshan.search("台湾有几个县市？").kind == "none"
+    assert raw_foshan.search("台北101有多高？").kind == "none"
+    assert raw_zhongshan.search("你是人工智能吗？").reason == "smalltalk"

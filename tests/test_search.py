@@ -871,3 +871,17 @@ def test_a_set_question_only_one_topic_explains_at_all_gets_it(index: ReportInde
     # other topic explains any of it, and no item as much.
     result = index.search("拉近两岸民众感情嗰啲交流活动有边啲？")
     assert result.section is not None and result.section.id == "exchange"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "怎么联系市台办？",  # contact details: no report gives them
+        "台商协会怎么加入？",  # how to join
+        "台湾学生来大陆读大学要考什么？",  # what an exam asks
+        "台湾有几个县市？",  # a count of Taiwan as a whole
+        "你是人工智能吗？",  # about the bot
+    ],
+)
+def test_what_a_work_report_never_says_is_refused(index: ReportIndex, question: str) -> None:
+    assert index.search(question).kind == "none", question
