@@ -885,3 +885,9 @@ def test_a_set_question_only_one_topic_explains_at_all_gets_it(index: ReportInde
 )
 def test_what_a_work_report_never_says_is_refused(index: ReportIndex, question: str) -> None:
     assert index.search(question).kind == "none", question
+
+
+def test_english_greetings_and_thanks_are_small_talk(index: ReportIndex) -> None:
+    # "Hello" is in the film's English title (Hello, Friend): a greeting still asks nothing.
+    for message in ("Hello, how are you?", "Thanks a lot!", "Are you a human?"):
+        assert index.search(message).reason == "smalltalk", message
