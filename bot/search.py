@@ -1385,18 +1385,20 @@ class ReportIndex:
         text = self._stopwords.sub(" ", text)
         text = " ".join(text.split())
         smalltalk = text_whole in self._smalltalk or bool(_ABOUT_THE_BOT.search(text_whole))
-        asked = normalize(_without_asker(cleaned))  # 我是厦门一所大学的研究生: not asked
-        canonical_asked = self.canonical(asked)
-        other_place = next(
-            (
-                p
-                for p in self._other_places
-                # …or written out, though an alias of the home report's takes it in (广州南沙
-                # → 南沙, 广州市台办 → 市委台办) when that report is not loaded.
-                if p and ((p in text and p in canonical_asked) or (p in plain and p in asked))
-            ),
-            None,
-        )
+        other_place = None
+        # Named in the question (or written out, though an alias of the home report's takes it
+        # in when that report is not loaded: 广州南沙 → 南沙, 广州市台办 → 市委台办) …
+        if places := [p for p in self._other_places if p and (p in text or p in plain)]:
+            asked = normalize(_without_asker(cleaned))  # …but not as where the asker is from
+            canonical_asked = self.canonical(asked)  # (我是厦门一所大学的研究生)
+            other_place = next(
+                (
+                    p
+                    for p in places
+                    if (p in text and p in canonical_asked) or (p in plain and p in asked)
+                ),
+                None,
+            )
         if other_place is None and (said := set(english_words(cleaned))):
             # Xiamen, Shenzhen: another place named in English, by its pinyin.
             other_place = next((p for p, sound in self._other_place_sounds if sound in said), None)
@@ -1862,13 +1864,17 @@ class ReportIndex:
     def _who_text(self, query: Query) -> str:
         """The clause that asks who (……哪位市领导出席、新会长是谁: 新会长是谁), or the whole
         question when that clause names no one's office of its own (……是什么组织，会长是谁)."""
-        clauses = [c for c in _WHO_CLAUSE_END.split(query.cleaned) if normalize(c)]
-        for text in (normalize(clauses[-1]) if clauses else "", query.normalized):
-            text = _NOW_WORDS.sub("", self.canonical(text).rstrip("啊呢吗呀啦哦"))  # 主任现在是谁
-            who = _WHO_PATTERN.search(text)
+        whole = _NOW_WORDS.sub("", self.canonical(query.normalized).rstrip("啊呢吗呀啦哦"))
+        if not _WHO_PATTERN.search(whole):
+            return whole  # asks no one (主任现在是谁 asks 主任)
+        clauses = [c for c in _WHO_CLAUSE_END.split(query.cleaned) if c.strip()]
+        if len(clauses) > 1:
+            last = normalize(clauses[-1]).rstrip("啊呢吗呀啦哦")
+            last = _NOW_WORDS.sub("", self.canonical(last))
+            who = _WHO_PATTERN.search(last)
             if who is not None and len(who.group(1)) > 2:
-                return text
-        return text
+                return last
+        return whole
 
     def _unmentioned_role(self, query: Query) -> str:
         """What the question asks about that no item mentions: the office of "广东省委书记有没有
