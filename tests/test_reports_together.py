@@ -150,14 +150,20 @@ def test_an_office_is_held_only_in_the_report_the_question_names(index: ReportIn
     assert index.search("深圳台协会长是谁").kind != "none"
 
 
+def ingested_beside(folder: Path, fiction: str, name: str, report_id: str) -> ReportIndex:
+    """The Guangzhou data with a fictional report ingested next to it, untouched."""
+    folder = copy_of_the_data(folder)
+    source = folder / "source" / name
+    shutil.copy(DATA / "eval" / fiction / name, source)
+    assert main(["ingest", str(source), "-o", str(folder / "reports" / f"{report_id}.yaml")]) == 0
+    return ReportIndex(load_knowledge_base(folder))
+
+
 @pytest.fixture(scope="module")
 def beside_ingested(tmp_path_factory: pytest.TempPathFactory) -> ReportIndex:
-    """The Guangzhou data with the fictional 深圳 report ingested next to it, untouched."""
-    folder = copy_of_the_data(tmp_path_factory.mktemp("beside"))
-    source = folder / "source" / "2024-shenzhen-report.txt"
-    shutil.copy(DATA / "eval" / "fiction" / source.name, source)
-    assert main(["ingest", str(source), "-o", str(folder / "reports" / "sz.yaml")]) == 0
-    return ReportIndex(load_knowledge_base(folder))
+    """The fictional 深圳 report beside Guangzhou's."""
+    folder = tmp_path_factory.mktemp("beside")
+    return ingested_beside(folder, "fiction", "2024-shenzhen-report.txt", "sz")
 
 
 def test_a_near_tie_with_another_city_is_the_home_citys(beside_ingested: ReportIndex) -> None:
@@ -184,12 +190,9 @@ def test_a_city_inside_what_is_compared_is_not_the_city_asked(
 
 @pytest.fixture(scope="module")
 def beside_foshan(tmp_path_factory: pytest.TempPathFactory) -> ReportIndex:
-    """The Guangzhou data with the fictional 佛山 report ingested next to it, untouched."""
-    folder = copy_of_the_data(tmp_path_factory.mktemp("foshan"))
-    source = folder / "source" / "2025-foshan-report.txt"
-    shutil.copy(DATA / "eval" / "fiction6" / source.name, source)
-    assert main(["ingest", str(source), "-o", str(folder / "reports" / "fs.yaml")]) == 0
-    return ReportIndex(load_knowledge_base(folder))
+    """The fictional 佛山 report beside Guangzhou's."""
+    folder = tmp_path_factory.mktemp("foshan")
+    return ingested_beside(folder, "fiction6", "2025-foshan-report.txt", "fs")
 
 
 def test_a_topic_asked_with_no_city_is_the_home_citys(beside_foshan: ReportIndex) -> None:
