@@ -376,7 +376,7 @@ _ANY_FIGURE = re.compile(
     r"[0-9]|[一二两三四五六七八九十百千万]+[余多]?[个位名家人件项场期次届篇部条所]"
 )
 _ASKS_PLACE_EN = re.compile(r"\bwhere\b", re.IGNORECASE)
-_PERSON_NOUN = re.compile(r"(?:员|人|者|嘉宾|领导|老师|学生|青年|代表)$")
+_PERSON_NOUN = re.compile(r"(?:员|人|者|嘉宾|领导|老师|学生|青年|代表|主任|长|书记|主席)$")
 _WORK_NOUN = re.compile(r"(?:作品|片|节目|书|文章|报道|视频|歌|剧|栏目)$")
 _QUOTED_NAME = re.compile(r"《[^》]+》|“[^”]+”")
 _ORDINAL = re.compile(r"第([0-9]{1,3}|[一二三四五六七八九十]{1,3})届|(首)届")
@@ -1082,10 +1082,13 @@ class ReportIndex:
         self._city_items: dict[str, np.ndarray] = {}
         self._city_pattern = self._compile_words(self._report_cities)
         self._roles_of: dict[str, set[str]] = defaultdict(set)
-        for item in self.items:
+        self._items_by_role: dict[str, set[int]] = defaultdict(set)
+        for index, item in enumerate(self.items):
             for person in item.people:
                 for role in _roles_in_context(person.role, item.organizations):
-                    self._roles_of[item.report_id].add(self.canonical(normalize(role)))
+                    canonical_role = self.canonical(normalize(role))
+                    self._roles_of[item.report_id].add(canonical_role)
+                    self._items_by_role[canonical_role].add(index)
         self._roles = set().union(*self._roles_of.values())
         # Offices by their last character: the report's own, and those any city has (主任 of
         # 市委台办主任 is an office, though this report names no 主任).
@@ -1861,6 +1864,27 @@ class ReportIndex:
             return ""
         return office
 
+    def _office_holders_asked(self, query: Query) -> list[int]:
+        """The items naming someone in the office a question asks who holds (市委台办主任是谁)."""
+        if query.english:
+            return []
+        who = _WHO_PATTERN.search(self._who_text(query))
+        if who is None:
+            return []
+        office = _NEW_IN_OFFICE.sub("", who.group(1))
+        for prefix in self._report_cities:
+            office = office.removeprefix(prefix)
+        if len(office) < 2 or office[-1] not in self._role_endings:
+            return []
+        found = {
+            index
+            for role, indexes in self._items_by_role.items()
+            if _holds(role, office)
+            for index in indexes
+            if self._allowed(index, query)
+        }
+        return sorted(found)
+
     def _who_text(self, query: Query) -> str:
         """The clause that asks who (……哪位市领导出席、新会长是谁: 新会长是谁), or the whole
         question when that clause names no one's office of its own (……是什么组织，会长是谁)."""
@@ -2273,8 +2297,8 @@ class ReportIndex:
             return "name"  # 20名调解员都叫什么名字: the item names none of them
         if asked.name == "work" and "《" not in item.text:
             return "name"  # 那2部作品叫什么: an award's “title” is no work's 《title》
-        if asked.name and not _QUOTED_NAME.search(item.text):
-            return "name"
+        if asked.name == "thing" and not _QUOTED_NAME.search(item.text):
+            return "name"  # 那个平台叫什么: the item names it in quotes
         for number, unit in asked.counted:
             said = {n for n, u in _COUNTED.findall(item_text) if u == unit}
             if said and number not in said:
@@ -2338,8 +2362,11 @@ class ReportIndex:
             if len({self.section_of[i] for i in holders}) > 1:
                 hits = self._hits(holders, scores, why="phrase", floor=0.9)
                 return SearchResult(query, "list", tuple(self._by_date(hits)))
+        holders = self._office_holders_asked(query)
         found_phrase = self._unique_phrase_item(query)
-        if (topic := self._topic_asked(query, scores, found_phrase is not None)) is not None:
+        if holders:
+            pass  # 市委台办主任叫什么名字 asks for someone, not the topic that says 市委台办
+        elif (topic := self._topic_asked(query, scores, found_phrase is not None)) is not None:
             hits = [Hit(item, 1.0, ("topic",)) for item in topic.all_items()[:MAX_SET_HITS]]
             return SearchResult(query, "list", tuple(hits), section=topic)
         phrase_item = -1
@@ -2377,6 +2404,12 @@ class ReportIndex:
                 return SearchResult(query, "list", tuple(self._by_date(hits)))
             ranked = sorted(hits, key=lambda h: -h.score)
             return SearchResult(query, "single", (ranked[0],), tuple(ranked[1:limit]))
+        if holders:
+            # 中山市委台办主任叫什么名字: the items naming whoever holds the office come first,
+            # whatever else says 中山 or 市委台办 more often.
+            top = float(scores.max())
+            scores = scores * (1 - NAME_TIE_MARGIN - 0.01)
+            scores[holders] = np.maximum(scores[holders], top)
         return self._ranked_result(query, scores, limit, phrase_item)
 
     def _says_more_than_the_title(self, query: Query) -> bool:

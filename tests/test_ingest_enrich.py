@@ -1176,3 +1176,12 @@ def test_a_count_of_taiwan_as_a_whole_and_the_bot_itself_are_refused(
     assert raw_foshan.search("台湾有几个县市？").kind == "none"
     assert raw_foshan.search("台北101有多高？").kind == "none"
     assert raw_zhongshan.search("你是人工智能吗？").reason == "smalltalk"
+
+
+def test_who_holds_an_office_is_answered_by_the_item_naming_them(
+    raw_zhongshan: ReportIndex,
+) -> None:
+    # The awards say 中山 and 市委台办 more often; the item naming its 主任 is the answer, and
+    # a person's name needs no quotes to be a name.
+    result = raw_zhongshan.search("中山市委台办主任叫什么名字？")
+    assert result.best is not None and "苏婉清" in result.best.item.text, result.reason
