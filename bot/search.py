@@ -1839,8 +1839,7 @@ class ReportIndex:
 
     def _unnamed_office_holder(self, query: Query) -> str:
         """For "广州市台办主任是谁": the office asked about, when no person in the report holds
-        it (the report names a 省委台办主任, not a 市委台办主任). Offices are recognised by the
-        last character of the roles the report's people have (主任, 会长, 书记 …)."""
+        it (the report names a 省委台办主任, not a 市委台办主任)."""
         if query.english:
             # "Who is the mayor of Guangzhou?": the office in Chinese, held by no one here.
             asked = _ENGLISH_WHO.search(query.cleaned.lower())
@@ -1851,30 +1850,28 @@ class ReportIndex:
             if office and not any(_holds(role, office) for role in self._roles_asked(query)):
                 return office
             return ""
-        text = self._who_text(query)
-        match = _WHO_PATTERN.search(text)
-        if not match:
-            return ""
-        office = _NEW_IN_OFFICE.sub("", match.group(1))  # 新会长: the 会长 newly elected
-        for prefix in self._report_cities:
-            office = office.removeprefix(prefix)
-        if len(office) < 2 or office[-1] not in self._role_endings or office in self.people:
+        office = self._office_asked(query)
+        if not office or office in self.people:
             return ""
         if any(_holds(role, office) for role in self._roles_asked(query)):
             return ""
         return office
 
-    def _office_holders_asked(self, query: Query) -> list[int]:
-        """The items naming someone in the office a question asks who holds (市委台办主任是谁)."""
-        if query.english:
-            return []
-        who = _WHO_PATTERN.search(self._who_text(query))
-        if who is None:
-            return []
-        office = _NEW_IN_OFFICE.sub("", who.group(1))
+    def _office_asked(self, query: Query) -> str:
+        """The office a Chinese question asks who holds (市委台办主任 of 广州市台办主任是谁), or
+        "" when it asks no one. Offices are told by their last character (主任, 会长, 书记 …)."""
+        match = _WHO_PATTERN.search(self._who_text(query))
+        if not match:
+            return ""
+        office = _NEW_IN_OFFICE.sub("", match.group(1))  # 新会长: the 会长 newly elected
         for prefix in self._report_cities:
             office = office.removeprefix(prefix)
-        if len(office) < 2 or office[-1] not in self._role_endings:
+        return office if len(office) >= 2 and office[-1] in self._role_endings else ""
+
+    def _office_holders_asked(self, query: Query) -> list[int]:
+        """The items naming someone in the office a question asks who holds (市委台办主任是谁)."""
+        office = "" if query.english else self._office_asked(query)
+        if not office:
             return []
         found = {
             index
@@ -2364,9 +2361,9 @@ class ReportIndex:
                 return SearchResult(query, "list", tuple(self._by_date(hits)))
         holders = self._office_holders_asked(query)
         found_phrase = self._unique_phrase_item(query)
-        if holders:
-            pass  # 市委台办主任叫什么名字 asks for someone, not the topic that says 市委台办
-        elif (topic := self._topic_asked(query, scores, found_phrase is not None)) is not None:
+        # 市委台办主任叫什么名字 asks for someone, not for the topic that says 市委台办.
+        topic = None if holders else self._topic_asked(query, scores, found_phrase is not None)
+        if topic is not None:
             hits = [Hit(item, 1.0, ("topic",)) for item in topic.all_items()[:MAX_SET_HITS]]
             return SearchResult(query, "list", tuple(hits), section=topic)
         phrase_item = -1
